@@ -1,0 +1,72 @@
+"""What the notebooks call around each step: open a review, show a table or figure (saving it), or say why not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Markdown, display
+
+from synthesis.outputs import configure_display, save_figure, save_table
+from synthesis.paths import OUTPUTS_DIR, resolve_review
+from synthesis.review import Review, load_review
+
+__all__ = ["open_review", "output_folder", "show", "show_figure", "say", "summary"]
+
+_OUTPUT_DIRS: dict[str, Path] = {}
+
+
+def open_review(review: str, output_dir: str = "") -> Review:
+    """Load and validate the review a notebook was given, set display options, and show what it is.
+
+    Parameters
+    ----------
+    review : str
+        A review folder, or the slug of an example review.
+    output_dir : str
+        Where tables and figures go; empty for ``outputs/<slug>/`` in the project.
+    """
+    configure_display()
+    loaded = load_review(resolve_review(review))
+    _OUTPUT_DIRS["current"] = Path(output_dir) if output_dir else OUTPUTS_DIR / loaded.slug
+    display(Markdown(summary(loaded)))
+    return loaded
+
+
+def output_folder() -> Path:
+    """The output folder of the review opened last."""
+    return _OUTPUT_DIRS["current"]
+
+
+def summary(review: Review) -> str:
+    """A Markdown paragraph: the review's citation, question, method and what its tallies count."""
+    meta = review.meta
+    return (f"**{meta['title']}**  \n{meta['citation']}  \n\n"
+            f"*Question:* {meta['question']}  \n*Method:* {meta['method'].strip()}  \n"
+            f"*Counting unit:* {meta['unit']}. {meta.get('unit_note', '')}")
+
+
+def say(text: str) -> None:
+    """Show a sentence of narrative computed from the data (Markdown)."""
+    display(Markdown(text))
+
+
+def show(table: pd.DataFrame, name: str | None = None, empty: str = "Nothing to show.") -> None:
+    """Save ``table`` as ``tables/<name>.csv`` and ``.md`` and show it, or show ``empty`` when it has no rows."""
+    if table is None or table.empty:
+        display(Markdown(f"*{empty}*"))
+        return
+    if name:
+        save_table(table, name, output_folder())
+    display(table)
+
+
+def show_figure(figure: plt.Figure | None, name: str, empty: str = "No figure for this review.") -> None:
+    """Save ``figure`` as SVG, PNG and PDF under ``figures/`` and show it, or show ``empty``."""
+    if figure is None:
+        display(Markdown(f"*{empty}*"))
+        return
+    save_figure(figure, name, output_folder())
+    display(figure)
+    plt.close(figure)

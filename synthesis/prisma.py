@@ -1,0 +1,175 @@
+"""PRISMA 2020: the flow counts a review publishes, the ones derivable from them, their reconciliation and the diagram."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import FancyArrowPatch, Rectangle
+
+from synthesis.review import Review
+
+__all__ = ["PRISMA_BOXES", "prisma_counts", "reconcile", "prisma2020_template", "flow_diagram"]
+
+#: The boxes of the PRISMA 2020 flow diagram, keyed as in the PRISMA2020 R package's CSV template.
+PRISMA_BOXES = {
+    "previous_studies": "Studies included in previous version of review",
+    "previous_reports": "Reports of studies included in previous version of review",
+    "database_results": "Records identified from databases",
+    "register_results": "Records identified from registers",
+    "website_results": "Records identified from websites",
+    "organisation_results": "Records identified from organisations",
+    "citations_results": "Records identified from citation searching",
+    "duplicates": "Duplicate records removed",
+    "excluded_automatic": "Records marked as ineligible by automation tools",
+    "excluded_other": "Records removed for other reasons",
+    "records_screened": "Records screened",
+    "records_excluded": "Records excluded",
+    "dbr_sought_reports": "Reports sought for retrieval",
+    "dbr_notretrieved_reports": "Reports not retrieved",
+    "other_sought_reports": "Reports sought for retrieval (other methods)",
+    "other_notretrieved_reports": "Reports not retrieved (other methods)",
+    "dbr_assessed": "Reports assessed for eligibility",
+    "dbr_excluded": "Reports excluded",
+    "other_assessed": "Reports assessed for eligibility (other methods)",
+    "other_excluded": "Reports excluded (other methods)",
+    "new_studies": "New studies included in review",
+    "new_reports": "Reports of new included studies",
+    "total_studies": "Total studies included in review",
+    "total_reports": "Reports of total included studies",
+}
+
+_SUMS = [
+    ("records_screened", ["database_results", "register_results"], ["duplicates", "excluded_automatic", "excluded_other"]),
+    ("dbr_sought_reports", ["records_screened"], ["records_excluded"]),
+    ("dbr_assessed", ["dbr_sought_reports"], ["dbr_notretrieved_reports"]),
+]
+
+
+def _published(review: Review) -> tuple[dict, dict]:
+    prisma = review.document("prisma.yml") or {}
+    return prisma.get("counts") or {}, prisma.get("totals") or {}
+
+
+def prisma_counts(review: Review) -> pd.DataFrame:
+    """Every PRISMA 2020 box with its count: published, derived from published counts, or not reported.
+
+    A count is derived only by arithmetic the diagram itself implies (for example duplicates removed =
+    records identified - records remaining after de-duplication), and the formula is shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``box``, ``label``, ``n``, ``status`` (published / derived / not reported), ``source``.
+    """
+    counts, totals = _published(review)
+    rows = []
+    for key, label in PRISMA_BOXES.items():
+        entry = counts.get(key)
+        if entry and entry.get("n") is not None:
+            rows.append({"box": key, "label": entry.get("label", label), "n": entry["n"], "status": "published",
+                         "source": entry["source"]})
+        else:
+            rows.append({"box": key, "label": label, "n": None, "status": "not reported", "source": ""})
+    table = pd.DataFrame(rows).set_index("box")
+    remaining = (totals.get("after_duplicates_removed") or {}).get("n")
+    identified = table.loc["database_results", "n"]
+    if remaining is not None and identified is not None and table.loc["duplicates", "status"] == "not reported":
+        table.loc["duplicates", ["n", "status", "source"]] = [
+            identified - remaining, "derived", f"database_results {identified} - after de-duplication {remaining}"]
+    for key, entry in sorted(totals.items()):
+        table.loc[key] = [entry.get("label", key), entry.get("n"), "published (total)" if entry.get("n") is not None
+                          else "not reported", entry["source"]]
+    table["n"] = table["n"].astype("Int64")
+    return table.reset_index()
+
+
+def reconcile(review: Review) -> pd.DataFrame:
+    """Check that each box equals the boxes feeding it (records in = records out).
+
+    Returns one row per check with ``holds``, ``does not hold`` or ``cannot check`` and the boxes missing.
+    """
+    table = prisma_counts(review).set_index("box")["n"]
+    rows = []
+    for target, plus, minus in _SUMS:
+        needed = [target, *plus[:1], *minus]
+        missing = [k for k in needed if pd.isna(table.get(k))]
+        formula = f"{target} = {' + '.join(plus)} - {' - '.join(minus)}"
+        if missing:
+            rows.append({"check": formula, "result": "cannot check", "detail": "not reported: " + ", ".join(missing)})
+            continue
+        expected = sum(int(table[k]) for k in plus if not pd.isna(table.get(k))) - sum(int(table[k]) for k in minus)
+        holds = expected == int(table[target])
+        rows.append({"check": formula, "result": "holds" if holds else "does not hold",
+                     "detail": f"{expected} computed, {int(table[target])} published"})
+    return pd.DataFrame(rows, columns=["check", "result", "detail"])
+
+
+def prisma2020_template(review: Review) -> pd.DataFrame:
+    """The counts in the layout of the PRISMA2020 R package and Shiny app CSV (columns ``data``, ``n``).
+
+    Boxes the paper does not report are left empty so the app shows them as missing, not as zero.
+    """
+    table = prisma_counts(review)
+    table = table[table["box"].isin(PRISMA_BOXES)]
+    return pd.DataFrame({"data": table["box"], "n": table["n"]}).reset_index(drop=True)
+
+
+def _box(ax, x, y, w, h, text, muted=False):
+    ax.add_patch(Rectangle((x, y), w, h, fill=True, facecolor="#f2f2f2" if muted else "white",
+                           edgecolor="#444444", linewidth=1))
+    ax.text(x + w / 2, y + h / 2, "\n".join(textwrap.wrap(text, 34)), ha="center", va="center", fontsize=7.5)
+
+
+def _arrow(ax, start, end):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=9, linewidth=0.9, color="#444444"))
+
+
+def flow_diagram(review: Review) -> plt.Figure:
+    """The PRISMA 2020 flow diagram (new reviews; databases and registers, and other methods).
+
+    Counts the paper does not report are printed as 'n = not reported'; derived counts are marked.
+    """
+    table = prisma_counts(review).set_index("box")
+
+    def n(key):
+        value, status = table.loc[key, "n"], table.loc[key, "status"]
+        if pd.isna(value):
+            return "n = not reported"
+        return f"n = {int(value):,}" + (" (derived)" if status == "derived" else "")
+
+    fig, ax = plt.subplots(figsize=(8.5, 7.2))
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.axis("off")
+    identified = f"Records identified from databases ({n('database_results')}) and registers ({n('register_results')})"
+    if "identified" in table.index:
+        identified += f"; all sources: {n('identified')}"
+    _box(ax, 4, 82, 34, 12, identified)
+    _box(ax, 44, 82, 26, 12, f"Removed before screening: duplicates ({n('duplicates')}); automation "
+                             f"({n('excluded_automatic')}); other ({n('excluded_other')})")
+    _box(ax, 74, 82, 24, 12, f"Records from websites ({n('website_results')}), organisations "
+                             f"({n('organisation_results')}), citation searching ({n('citations_results')})", muted=True)
+    rows = [(64, "records_screened", "records_excluded"), (48, "dbr_sought_reports", "dbr_notretrieved_reports"),
+            (32, "dbr_assessed", "dbr_excluded")]
+    for y, left, right in rows:
+        _box(ax, 4, y, 34, 10, f"{PRISMA_BOXES[left]} ({n(left)})")
+        _box(ax, 44, y, 26, 10, f"{PRISMA_BOXES[right]} ({n(right)})")
+        _arrow(ax, (38, y + 5), (44, y + 5))
+        _arrow(ax, (21, y + 10 + (8 if y == 64 else 6)), (21, y + 10))
+    _box(ax, 74, 48, 24, 10, f"Reports sought ({n('other_sought_reports')}); not retrieved "
+                             f"({n('other_notretrieved_reports')})", muted=True)
+    _box(ax, 74, 32, 24, 10, f"Reports assessed ({n('other_assessed')}); excluded ({n('other_excluded')})", muted=True)
+    _arrow(ax, (86, 82), (86, 58))
+    _arrow(ax, (86, 48), (86, 42))
+    _box(ax, 4, 8, 34, 14, f"Studies included in review ({n('new_studies')}); reports of included studies "
+                           f"({n('new_reports')})")
+    _arrow(ax, (21, 32), (21, 22))
+    _arrow(ax, (86, 32), (38, 15))
+    _arrow(ax, (38, 88), (44, 88))
+    for y, label in ((88, "Identification"), (56, "Screening"), (15, "Included")):
+        ax.text(1, y, label, rotation=90, ha="center", va="center", fontsize=8, fontweight="bold")
+    ax.set_title(f"PRISMA 2020 flow: {review.slug}", fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,227 @@
+"""Load a review folder (``data/reviews/<slug>/``), validating every file against its schema."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from synthesis.errors import Problem, ReviewError, ReviewProblems
+from synthesis.schemas import FileSchema, file_schemas, read_document, read_table
+
+__all__ = ["Review", "load_review", "check_review", "display_path"]
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it, as a user would type it."""
+    path = Path(path).absolute()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Review:
+    """A validated review folder.
+
+    Attributes
+    ----------
+    path : Path
+        The folder.
+    meta : dict
+        ``review.yml``.
+    documents : dict
+        Parsed YAML files by their path in the folder (``prisma.yml``, ``theory/initial.yml`` ...).
+    tables : dict
+        CSV files as DataFrames by their path in the folder (``studies.csv`` ...).
+    """
+
+    path: Path
+    meta: dict
+    documents: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        """The review's short name, also the name of its output folder."""
+        return self.meta["slug"]
+
+    @property
+    def title(self) -> str:
+        """The published title."""
+        return self.meta["title"]
+
+    def has(self, path_in_review: str) -> bool:
+        """Whether the review has the file ``path_in_review``."""
+        return path_in_review in self.documents or path_in_review in self.tables
+
+    def table(self, path_in_review: str) -> pd.DataFrame | None:
+        """The CSV file as a DataFrame, or None when the review does not have it."""
+        return self.tables.get(path_in_review)
+
+    def document(self, path_in_review: str) -> Any:
+        """The YAML file's content, or None when the review does not have it."""
+        return self.documents.get(path_in_review)
+
+    def input_files(self) -> list[Path]:
+        """Every file of the review folder, sorted, for hashing into the run manifest."""
+        return sorted(p for p in self.path.rglob("*") if p.is_file())
+
+
+def _known_values(target: str, tables: dict[str, pd.DataFrame]) -> set | None:
+    file_name, column = target.split(":")
+    table = tables.get(file_name)
+    if table is None:
+        return None
+    return {value for value in table[column] if value is not None}
+
+
+def _check_references(schema: FileSchema, display: str, table_or_doc: Any, lines: Any,
+                      tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems = []
+    for column, target in schema.references.items():
+        known = _known_values(target, tables)
+        target_file = target.split(":")[0]
+        if known is None:
+            continue
+        if schema.kind == "csv":
+            rows = zip(table_or_doc[column], table_or_doc.attrs.get("lines", []))
+            for value, line in rows:
+                for item in (value if isinstance(value, list) else [value]):
+                    if item is not None and item not in known:
+                        problems.append(Problem(display, line, column, f"{item!r} is not an id in {target_file}",
+                                                f"add it to {target_file} or correct the id"))
+        else:
+            list_key, item_key = column.split(".")
+            for index, item in enumerate((table_or_doc.data or {}).get(list_key) or []):
+                for value in item.get(item_key) or []:
+                    if value not in known:
+                        problems.append(Problem(display, table_or_doc.line_of((list_key, index, item_key)),
+                                                column, f"{value!r} is not an id in {target_file}",
+                                                f"add it to {target_file} or correct the id"))
+    return problems
+
+
+def _check_theories(documents: dict[str, Any], displays: dict[str, str]) -> list[Problem]:
+    """Final theories must name initial ones unless they are new; ids and topics must resolve."""
+    problems = []
+    initial = documents.get("theory/initial.yml")
+    final = documents.get("theory/final.yml")
+    initial_ids: set[str] = set()
+    if initial is not None:
+        data = initial.data
+        display = displays["theory/initial.yml"]
+        seen: dict[str, int] = {}
+        topics = {t["id"] for t in data.get("topics") or []}
+        areas = {a["id"] for a in data.get("areas") or []}
+        for index, topic in enumerate(data.get("topics") or []):
+            if areas and topic["area"] not in areas:
+                problems.append(Problem(display, initial.line_of(("topics", index, "area")), "topics.area",
+                                        f"{topic['area']!r} is not an area id", "use an id listed under areas"))
+        for index, theory in enumerate(data.get("theories") or []):
+            line = initial.line_of(("theories", index, "id"))
+            if theory["id"] in seen:
+                problems.append(Problem(display, line, "theories.id",
+                                        f"{theory['id']!r} already used on line {seen[theory['id']]}",
+                                        "theory ids must be unique"))
+            seen.setdefault(theory["id"], line)
+            if theory["topic"] not in topics:
+                problems.append(Problem(display, initial.line_of(("theories", index, "topic")), "theories.topic",
+                                        f"{theory['topic']!r} is not a topic id", "use an id listed under topics"))
+        initial_ids = set(seen)
+    if final is not None and initial is not None:
+        display = displays["theory/final.yml"]
+        for index, theory in enumerate(final.data.get("theories") or []):
+            if theory["status"] != "new" and theory["id"] not in initial_ids:
+                problems.append(Problem(display, final.line_of(("theories", index, "id")), "theories.id",
+                                        f"{theory['id']!r} is not in theory/initial.yml",
+                                        "give it status 'new' or correct the id"))
+    return problems
+
+
+def check_review(path: str | Path) -> list[Problem]:
+    """Every problem in a review folder, as :class:`Problem` objects (empty when it is valid).
+
+    Parameters
+    ----------
+    path : str or Path
+        The review folder.
+    """
+    return _load(Path(path))[1]
+
+
+def _load(path: Path) -> tuple[Review | None, list[Problem]]:
+    if not path.is_dir():
+        return None, [Problem(display_path(path), None, "", "no such review folder",
+                              "give the path of a folder holding review.yml, e.g. data/reviews/<slug>")]
+    schemas = file_schemas()
+    problems: list[Problem] = []
+    documents, tables, displays = {}, {}, {}
+    for relative, schema in schemas.items():
+        file_path = path / relative
+        if not file_path.is_file():
+            continue
+        display = display_path(file_path)
+        displays[relative] = display
+        if schema.kind == "csv":
+            table, found = read_table(file_path, schema, display)
+            tables[relative] = table
+        else:
+            document, found = read_document(file_path, schema, display)
+            if document is not None:
+                documents[relative] = document
+        problems.extend(found)
+    known_files = set(schemas)
+    for file_path in sorted(path.rglob("*")):
+        relative = file_path.relative_to(path).as_posix()
+        if file_path.is_file() and relative not in known_files and not relative.startswith(("search/exports/", ".")) \
+                and relative != "README.md":
+            problems.append(Problem(display_path(file_path), None, "", "not a file of the review-folder format",
+                                    "see data/README.md for the files a review folder holds; move notes to README.md"))
+    if "review.yml" not in documents:
+        if not (path / "review.yml").is_file():
+            problems.append(Problem(display_path(path / "review.yml"), None, "", "missing",
+                                    "every review folder needs review.yml; `synthesis new DIR` writes one"))
+        return None, problems
+    for relative, schema in schemas.items():
+        if relative in tables:
+            problems.extend(_check_references(schema, displays[relative], tables[relative], None, tables))
+        elif relative in documents and schema.references:
+            problems.extend(_check_references(schema, displays[relative], documents[relative], None, tables))
+    problems.extend(_check_theories(documents, displays))
+    meta = documents["review.yml"].data
+    if meta.get("slug") and meta["slug"] != path.name:
+        problems.append(Problem(displays["review.yml"], documents["review.yml"].line_of(("slug",)), "slug",
+                                f"{meta['slug']!r} differs from the folder name {path.name!r}",
+                                "rename the folder or the slug so that they agree"))
+    review = Review(path=path, meta=meta, documents={k: v.data for k, v in documents.items()}, tables=tables)
+    return review, sorted(set(problems))
+
+
+def load_review(path: str | Path) -> Review:
+    """Load and validate a review folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        The review folder, e.g. ``data/reviews/perinatal-peer-support``.
+
+    Returns
+    -------
+    Review
+
+    Raises
+    ------
+    ReviewProblems
+        Listing every problem found, each with file, line, field and a hint.
+    """
+    review, problems = _load(Path(path))
+    if problems:
+        raise ReviewProblems(problems)
+    if review is None:  # pragma: no cover - _load reports a problem whenever it returns None
+        raise ReviewError(path, "could not be read")
+    return review

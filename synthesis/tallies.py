@@ -1,0 +1,205 @@
+"""Coding tallies: "coded in n of N (%)" per node, strength-of-theme ordering, unit attributes and CMO links."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from synthesis.review import Review
+from synthesis.tables import cell_values, percent, round_half_up
+
+__all__ = ["denominator", "unit_table", "unit_tally", "node_tally", "theme_ordering", "link_counts",
+           "documents_per_link", "subgroup_results", "denominator_sentence", "unit_tallies", "node_tallies"]
+
+
+def denominator(review: Review) -> tuple[int, str]:
+    """How many units the tallies count in, and where that number comes from.
+
+    The unit is ``review.yml``'s ``unit``: interventions are counted in ``units.csv``; documents in
+    ``studies.csv`` or, where the paper publishes no list of them, in the published number included.
+    """
+    if review.meta["unit"] == "intervention" and review.table("units.csv") is not None:
+        return len(review.table("units.csv")), "rows of units.csv"
+    studies = review.table("studies.csv")
+    if studies is not None:
+        return len(studies), "rows of studies.csv"
+    counts = (review.document("prisma.yml") or {}).get("counts") or {}
+    for key in ("total_studies", "new_studies"):
+        if (counts.get(key) or {}).get("n"):
+            return counts[key]["n"], f"prisma.yml {key} (no list of included documents is published)"
+    raise ValueError(f"{review.slug}: no denominator: add studies.csv or prisma.yml counts.new_studies")
+
+
+def unit_table(review: Review) -> pd.DataFrame | None:
+    """The table of counted units: ``units.csv`` for interventions, else ``studies.csv``."""
+    return review.table("units.csv") if review.meta["unit"] == "intervention" else review.table("studies.csv")
+
+
+def _coded_in(n: int, total: int, decimals: int = 0) -> str:
+    return f"{n} of {total} ({round_half_up(percent(n, total), decimals):g}%)"
+
+
+def unit_tally(review: Review, column: str) -> pd.DataFrame:
+    """Units per value of an attribute (a list cell counts once for each value), with "n of N (%)".
+
+    Units with no value are counted as 'not reported', so the column always accounts for every unit;
+    a unit listed under two values is counted under both, so the n may add up to more than N.
+    """
+    table = unit_table(review)
+    if table is None:
+        return pd.DataFrame(columns=["value", "n", "coded in", "units"])
+    total = len(table)
+    id_column = table.columns[0]
+    members: dict[str, list[str]] = {}
+    for _, row in table.iterrows():
+        values = cell_values(row[column]) or ["not reported"]
+        for value in values:
+            members.setdefault(str(value), []).append(str(row.get("label") or row[id_column]))
+    rows = [{"value": value, "n": len(units), "coded in": _coded_in(len(units), total), "units": ", ".join(units)}
+            for value, units in members.items()]
+    result = pd.DataFrame(rows, columns=["value", "n", "coded in", "units"])
+    result["_last"] = result["value"] == "not reported"
+    return result.sort_values(["_last", "n", "value"], ascending=[True, False, True], kind="stable") \
+        .drop(columns="_last").reset_index(drop=True)
+
+
+def _implied_n(published_percent: float, total: int) -> int | None:
+    candidates = [n for n in range(total + 1) if round_half_up(percent(n, total), 0) == round_half_up(published_percent, 0)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def node_tally(review: Review, kind: str | None = None, threshold_percent: float = 0.0) -> pd.DataFrame:
+    """Nodes with "coded in n of N (%)", ranked by strength of theme.
+
+    Parameters
+    ----------
+    review : Review
+    kind : str, optional
+        Only nodes of this kind (``context``, ``theme``, ``influence`` ...).
+    threshold_percent : float
+        Nodes coded in at least this percentage of units are flagged ``kept`` (the Implementation
+        Measure's rule was 10%).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n`` is the published count, or where only a percentage is published, the one whole number
+        of documents that rounds to it (``n basis`` says which). Ties in ``n`` keep the paper's order.
+    """
+    columns = ["node_id", "label", "parent", "n", "n basis", "N", "percent", "published percent", "coded in",
+               "rank", "kept"]
+    nodes = review.table("coding/nodes.csv")
+    if nodes is None:
+        return pd.DataFrame(columns=columns)
+    total, _ = denominator(review)
+    labels = dict(zip(nodes["node_id"], nodes["label"]))
+    selected = nodes if kind is None else nodes[nodes["kind"] == kind]
+    rows = []
+    for _, node in selected.iterrows():
+        n, basis = node["published_n"], "published n"
+        if n is None or pd.isna(n):
+            n = _implied_n(node["published_percent"], total) if node["published_percent"] is not None else None
+            basis = "implied by published %" if n is not None else "not reported"
+        if n is None:
+            continue
+        n = int(n)
+        rows.append({"node_id": node["node_id"], "label": node["label"],
+                     "parent": labels.get(node["parent_id"], "") if node["parent_id"] else "",
+                     "n": n, "n basis": basis, "N": total, "percent": round_half_up(percent(n, total), 1),
+                     "published percent": node["published_percent"], "coded in": _coded_in(n, total)})
+    result = pd.DataFrame(rows, columns=columns[:-2])
+    result["rank"] = result["n"].rank(method="min", ascending=False).astype(int) if len(result) else []
+    result = result.sort_values("rank", kind="stable").reset_index(drop=True)
+    result["kept"] = result["percent"] >= threshold_percent
+    return result
+
+
+def theme_ordering(review: Review, kind: str | None = None) -> list[str]:
+    """Node labels from strongest to weakest theme (ties in the paper's order)."""
+    return list(node_tally(review, kind)["label"])
+
+
+def link_counts(review: Review) -> pd.DataFrame:
+    """Context -> mechanism -> outcome chains with the number of distinct documents cited for each.
+
+    Several links of the paper may share one chain (the same mechanism and outcome phrased twice); their
+    documents are pooled, so a document is counted once per chain.
+    """
+    links = review.table("coding/links.csv")
+    columns = ["context", "mechanism", "outcome", "documents", "n documents", "links"]
+    if links is None:
+        return pd.DataFrame(columns=columns)
+    nodes = review.table("coding/nodes.csv")
+    labels = dict(zip(nodes["node_id"], nodes["label"])) if nodes is not None else {}
+    chains: dict[tuple, dict] = {}
+    for _, link in links.iterrows():
+        key = (link["context"], link["mechanism"], link["outcome"])
+        chain = chains.setdefault(key, {"documents": set(), "links": []})
+        chain["documents"].update(link["documents"])
+        chain["links"].append(link["link_id"])
+    rows = [{"context": labels.get(c, c), "mechanism": labels.get(m, m), "outcome": labels.get(o, o),
+             "documents": ", ".join(sorted(chain["documents"])), "n documents": len(chain["documents"]),
+             "links": ", ".join(chain["links"])} for (c, m, o), chain in chains.items()]
+    result = pd.DataFrame(rows, columns=columns)
+    return result.sort_values(["context", "n documents", "mechanism", "outcome"], ascending=[True, False, True, True],
+                              kind="stable").reset_index(drop=True)
+
+
+def documents_per_link(review: Review) -> pd.DataFrame:
+    """How many links each included document is cited for (0 where it supports none)."""
+    links = review.table("coding/links.csv")
+    studies = review.table("studies.csv")
+    if links is None or studies is None:
+        return pd.DataFrame(columns=["study_id", "authors", "year", "links"])
+    cited: dict[str, int] = {}
+    for documents in links["documents"]:
+        for document in documents:
+            cited[document] = cited.get(document, 0) + 1
+    result = studies[["study_id", "authors", "year"]].copy()
+    result["links"] = result["study_id"].map(lambda s: cited.get(s, 0))
+    return result.sort_values(["links", "study_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def subgroup_results(review: Review) -> pd.DataFrame:
+    """Subgroup and sensitivity analyses as published, with each percentage recomputed from its n."""
+    subgroups = review.table("coding/subgroups.csv")
+    columns = ["analysis", "subgroup", "n", "of", "published %", "recomputed %", "finding", "source"]
+    if subgroups is None:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for _, row in subgroups.iterrows():
+        recomputed = None
+        if row["n_studies"] is not None and row["denominator"]:
+            decimals = 1 if row["published_percent"] is not None and float(row["published_percent"]) % 1 else 0
+            recomputed = round_half_up(percent(row["n_studies"], row["denominator"]), decimals)
+        rows.append({"analysis": row["analysis"], "subgroup": row["subgroup"], "n": row["n_studies"],
+                     "of": row["denominator"], "published %": row["published_percent"], "recomputed %": recomputed,
+                     "finding": row["finding"], "source": row["source"]})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def denominator_sentence(review: Review) -> str:
+    """One sentence saying what the percentages are percentages of."""
+    total, basis = denominator(review)
+    return f"Percentages are of **{total} {review.meta['unit']}s** ({basis})."
+
+
+def unit_tallies(review: Review, columns: list[str]) -> pd.DataFrame:
+    """:func:`unit_tally` for several attributes in one table (an ``attribute`` column first)."""
+    table = unit_table(review)
+    if table is None:
+        return pd.DataFrame(columns=["attribute", "value", "n", "coded in", "units"])
+    frames = [unit_tally(review, column).assign(attribute=column) for column in columns if column in table.columns]
+    if not frames:
+        return pd.DataFrame(columns=["attribute", "value", "n", "coded in", "units"])
+    result = pd.concat(frames, ignore_index=True)
+    return result[["attribute", "value", "n", "coded in", "units"]]
+
+
+def node_tallies(review: Review, kinds: list[str], threshold_percent: float = 0.0) -> pd.DataFrame:
+    """:func:`node_tally` for several node kinds in one table (a ``kind`` column first)."""
+    frames = [node_tally(review, kind, threshold_percent).assign(kind=kind) for kind in kinds]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    result = pd.concat(frames, ignore_index=True)
+    return result[["kind"] + [c for c in result.columns if c != "kind"]]

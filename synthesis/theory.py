@@ -1,0 +1,223 @@
+"""Programme theory: CMOCs by area and topic, their elements, the theories they draw on, and their final status."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
+
+from synthesis.review import Review
+
+__all__ = ["theory_table", "theories_by_topic", "area_counts", "element_inventory", "theory_sources",
+           "final_status", "styled_statement", "theory_map", "cmoc_table", "status_counts", "initial_theory_note"]
+
+_STYLE = {"kept": "normal", "refined": "normal", "in final model": "normal", "unsupported": "strikethrough",
+          "new": "capitals"}
+
+
+def theory_table(review: Review) -> pd.DataFrame:
+    """One row per theory of the initial model, joined with its topic, area and final status.
+
+    Returns an empty table (with the columns) when the review publishes no initial theories.
+    """
+    columns = ["id", "label", "area", "topic", "topic_label", "statement", "contexts", "mechanisms", "outcomes",
+               "partial", "sources", "status", "source"]
+    initial = review.document("theory/initial.yml") or {}
+    topics = {t["id"]: t for t in initial.get("topics") or []}
+    final = {t["id"]: t for t in (review.document("theory/final.yml") or {}).get("theories") or []}
+    rows = []
+    for theory in initial.get("theories") or []:
+        topic = topics.get(theory["topic"], {})
+        mechanisms = ["; ".join(filter(None, (m.get("resource"), m.get("reasoning"))))
+                      for m in theory.get("mechanisms") or []]
+        rows.append({
+            "id": theory["id"], "label": theory.get("label", theory["id"]), "area": topic.get("area", ""),
+            "topic": theory["topic"], "topic_label": topic.get("label", ""),
+            "statement": theory.get("statement", ""), "contexts": theory.get("contexts") or [],
+            "mechanisms": mechanisms, "outcomes": theory.get("outcomes") or [],
+            "partial": bool(theory.get("partial", False)), "sources": theory.get("sources") or [],
+            "status": final.get(theory["id"], {}).get("status", "not assessed"), "source": theory["source"]})
+    for theory_id, theory in final.items():
+        if theory["status"] == "new" and theory_id not in {r["id"] for r in rows}:
+            rows.append({"id": theory_id, "label": theory.get("label", theory_id), "area": "", "topic": "",
+                         "topic_label": "", "statement": theory.get("statement", ""), "contexts": [],
+                         "mechanisms": [], "outcomes": [], "partial": False, "sources": [], "status": "new",
+                         "source": theory["source"]})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def theories_by_topic(review: Review) -> pd.DataFrame:
+    """Topics in the paper's order with the theories under each and how many of their elements are published."""
+    table = theory_table(review)
+    initial = review.document("theory/initial.yml") or {}
+    rows = []
+    for topic in initial.get("topics") or []:
+        members = table[table["topic"] == topic["id"]]
+        published = members.apply(lambda r: bool(r["contexts"] or r["mechanisms"] or r["outcomes"]), axis=1)
+        rows.append({"area": topic["area"], "topic": topic["label"],
+                     "theories": ", ".join(members["label"]), "n": len(members),
+                     "with published C, M or O": int(published.sum()) if len(members) else 0})
+    return pd.DataFrame(rows, columns=["area", "topic", "theories", "n", "with published C, M or O"])
+
+
+def area_counts(review: Review) -> pd.DataFrame:
+    """Per area, the number of CMOCs the paper states beside the number of theories it numbers.
+
+    Theories with status ``unsupported`` are not counted, as they are not in the final model.
+    """
+    table = theory_table(review)
+    initial = review.document("theory/initial.yml") or {}
+    rows = []
+    for area in initial.get("areas") or []:
+        in_model = table[(table["area"] == area["id"]) & (table["status"] != "unsupported")]
+        stated = area.get("published_count")
+        rows.append({"area": area["label"], "stated by the paper": stated, "numbered theories": len(in_model),
+                     "agree": "yes" if stated == len(in_model) else "no", "source": area["source"]})
+    return pd.DataFrame(rows, columns=["area", "stated by the paper", "numbered theories", "agree", "source"])
+
+
+def element_inventory(review: Review) -> pd.DataFrame:
+    """Every context, mechanism and outcome stated for the theories, with the theories that use it."""
+    table = theory_table(review)
+    uses: dict[tuple[str, str], list[str]] = {}
+    for _, row in table.iterrows():
+        for kind in ("contexts", "mechanisms", "outcomes"):
+            for element in row[kind]:
+                uses.setdefault((kind[:-1], element), []).append(row["label"])
+    rows = [{"element": kind, "text": text, "theories": ", ".join(labels), "n theories": len(labels)}
+            for (kind, text), labels in uses.items()]
+    order = {"context": 0, "mechanism": 1, "outcome": 2}
+    result = pd.DataFrame(rows, columns=["element", "text", "theories", "n theories"])
+    if result.empty:
+        return result
+    result["_order"] = result["element"].map(order)
+    return result.sort_values(["_order", "n theories", "text"], ascending=[True, False, True],
+                              kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def theory_sources(review: Review) -> pd.DataFrame:
+    """The register of middle-range and substantive theories (and other sources) with the theories drawing on each."""
+    sources = review.table("theory/sources.csv")
+    if sources is None:
+        return pd.DataFrame(columns=["source_id", "kind", "name", "ref_number", "used_for", "theories"])
+    table = theory_table(review)
+    drawn = {sid: [r["label"] for _, r in table.iterrows() if sid in r["sources"]] for sid in sources["source_id"]}
+    shown = sources[["source_id", "kind", "name", "ref_number", "used_for"]].copy()
+    shown["theories"] = shown["source_id"].map(lambda s: ", ".join(drawn[s]))
+    return shown.fillna("").reset_index(drop=True)
+
+
+def styled_statement(text: str, status: str, fmt: str = "markdown") -> str:
+    """``text`` set in the paper's convention for ``status``: normal, struck through or in capitals."""
+    style = _STYLE.get(status, "normal")
+    if style == "capitals":
+        return text.upper()
+    if style == "strikethrough":
+        return {"markdown": f"~~{text}~~", "html": f"<s>{text}</s>", "latex": f"\\sout{{{text}}}"}.get(fmt, text)
+    return text
+
+
+def final_status(review: Review, fmt: str = "markdown") -> pd.DataFrame:
+    """Each theory's status after testing, its text set in the paper's typographic convention."""
+    table = theory_table(review)
+    final = review.document("theory/final.yml") or {}
+    notes = {t["id"]: t.get("note", "") for t in final.get("theories") or []}
+    rows = []
+    for _, row in table.iterrows():
+        text = f"{row['label']}: {row['statement'] or row['topic_label']}".strip(": ")
+        rows.append({"theory": row["id"], "status": row["status"],
+                     "as set in the final model": styled_statement(text, row["status"], fmt),
+                     "note": notes.get(row["id"], "")})
+    return pd.DataFrame(rows, columns=["theory", "status", "as set in the final model", "note"])
+
+
+def theory_map(review: Review) -> plt.Figure | None:
+    """Areas, topics and theories as a tree, with the middle-range theories each topic draws on.
+
+    Returns None when the review publishes no initial theories.
+    """
+    table = theory_table(review)
+    initial = review.document("theory/initial.yml") or {}
+    if table.empty:
+        return None
+    graph = nx.DiGraph()
+    areas = initial.get("areas") or []
+    topics = initial.get("topics") or []
+    for area in areas:
+        graph.add_node(area["id"], layer=0, label=area["label"])
+    for topic in topics:
+        graph.add_node(topic["id"], layer=1, label=topic["label"])
+        graph.add_edge(topic["area"], topic["id"])
+    sources = review.table("theory/sources.csv")
+    names = dict(zip(sources["source_id"], sources["name"])) if sources is not None else {}
+    for _, row in table.iterrows():
+        for source_id in row["sources"]:
+            graph.add_node(source_id, layer=2, label=names.get(source_id, source_id))
+            graph.add_edge(row["topic"], source_id)
+    columns = {0: 0.0, 1: 2.4, 2: 7.3}
+    layers: dict[int, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        layers.setdefault(data["layer"], []).append(node)
+    order = {t["id"]: i for i, t in enumerate(topics)} | {a["id"]: i for i, a in enumerate(areas)}
+    positions = {}
+    for layer, nodes in layers.items():
+        nodes.sort(key=lambda n: (order.get(n, 999), n))
+        for index, node in enumerate(nodes):
+            positions[node] = (columns[layer], -index * (len(topics) / max(len(nodes), 1)))
+    members = table.groupby("topic")["label"].apply(lambda s: ", ".join(s)).to_dict()
+    fig, ax = plt.subplots(figsize=(11, max(4.5, 0.36 * len(topics))))
+    # Edges run in the gaps between the columns of labels, never through a label.
+    for start, end in sorted(graph.edges()):
+        (_, y0), (_, y1) = positions[start], positions[end]
+        x0, x1 = (1.95, 2.35) if graph.nodes[start]["layer"] == 0 else (6.6, 7.25)
+        ax.plot([x0, x1], [y0, y1], color="#9a9a9a", linewidth=0.7, zorder=1)
+    colours = {0: "#dbe9f6", 1: "#ffffff", 2: "#fde9d9"}
+    for node, (x, y) in positions.items():
+        data = graph.nodes[node]
+        text = data["label"]
+        if data["layer"] == 1:
+            text = f"{textwrap.shorten(text, 52, placeholder='...')} [{members.get(node, '')}]"
+        else:
+            text = textwrap.shorten(text, 30 if data["layer"] == 0 else 44, placeholder="...")
+        ax.text(x, y, text, fontsize=6.5, va="center", ha="left", zorder=2,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": colours[data["layer"]], "edgecolor": "#777777",
+                      "linewidth": 0.5})
+    ax.set_xlim(-0.1, 10.2)
+    ax.axis("off")
+    ax.set_title(f"Theory map: areas, topics [theories] and the middle-range theories they draw on ({review.slug})",
+                 fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def cmoc_table(review: Review) -> pd.DataFrame:
+    """The CMOCs with their published elements, one row per theory (lists joined for reading)."""
+    table = theory_table(review)
+    if table.empty:
+        return pd.DataFrame(columns=["theory", "topic", "context", "mechanism", "outcome", "partial", "source"])
+    joined = lambda items: "; ".join(items) if items else "not reported"  # noqa: E731
+    return pd.DataFrame({"theory": table["label"], "topic": table["topic_label"],
+                         "context": table["contexts"].map(joined), "mechanism": table["mechanisms"].map(joined),
+                         "outcome": table["outcomes"].map(joined), "partial": table["partial"],
+                         "source": table["source"]})
+
+
+def status_counts(review: Review) -> pd.DataFrame:
+    """How many theories ended in each status, with the typographic convention that marks it."""
+    table = theory_table(review)
+    if table.empty:
+        return pd.DataFrame(columns=["status", "theories", "set in"])
+    counts = table.groupby("status", sort=True)["id"].agg(["count", lambda ids: ", ".join(ids)])
+    counts.columns = ["theories", "ids"]
+    counts["set in"] = [_STYLE.get(s, "normal") for s in counts.index]
+    return counts.reset_index()
+
+
+def initial_theory_note(review: Review) -> str:
+    """Why a review shows no initial theories (its own note), for the notebooks' plain sentence."""
+    initial = review.document("theory/initial.yml") or {}
+    if initial.get("note"):
+        return initial["note"].strip()
+    return "This review has no theory/initial.yml."
