@@ -9,7 +9,7 @@ import pandas as pd
 
 from synthesis.review import Review
 
-__all__ = ["contexts_with_links", "nested_cmoc_diagram"]
+__all__ = ["contexts_with_links", "nested_cmoc_diagram", "diagrams_sentence"]
 
 
 def contexts_with_links(review: Review) -> list[str]:
@@ -92,3 +92,11 @@ def nested_cmoc_diagram(review: Review, context_id: str) -> plt.Figure:
             fontsize=7, color="#444444")
     fig.tight_layout()
     return fig
+
+
+def diagrams_sentence(review: Review) -> str:
+    """How many nested CMOC diagrams the review has, or why it has none."""
+    count = len(contexts_with_links(review))
+    if count:
+        return f"{count} nested CMOC diagram(s), one per context with published links."
+    return "No nested CMOC diagrams: this review publishes no context-mechanism-outcome links with their documents."

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 
 from synthesis.outputs import configure_display, save_figure, save_table
 from synthesis.paths import OUTPUTS_DIR, resolve_review
@@ -15,6 +15,13 @@ from synthesis.review import Review, load_review
 __all__ = ["open_review", "output_folder", "show", "show_figure", "say", "summary"]
 
 _OUTPUT_DIRS: dict[str, Path] = {}
+
+
+class _Note(Markdown):
+    """Markdown whose plain-text form is its text, so nbval and consoles see the words, not an object."""
+
+    def __repr__(self) -> str:
+        return self.data
 
 
 def open_review(review: str, output_dir: str = "") -> Review:
@@ -30,7 +37,7 @@ def open_review(review: str, output_dir: str = "") -> Review:
     configure_display()
     loaded = load_review(resolve_review(review))
     _OUTPUT_DIRS["current"] = Path(output_dir) if output_dir else OUTPUTS_DIR / loaded.slug
-    display(Markdown(summary(loaded)))
+    display(_Note(summary(loaded)))
     return loaded
 
 
@@ -49,13 +56,13 @@ def summary(review: Review) -> str:
 
 def say(text: str) -> None:
     """Show a sentence of narrative computed from the data (Markdown)."""
-    display(Markdown(text))
+    display(_Note(text))
 
 
 def show(table: pd.DataFrame, name: str | None = None, empty: str = "Nothing to show.") -> None:
     """Save ``table`` as ``tables/<name>.csv`` and ``.md`` and show it, or show ``empty`` when it has no rows."""
     if table is None or table.empty:
-        display(Markdown(f"*{empty}*"))
+        display(_Note(f"*{empty}*"))
         return
     if name:
         save_table(table, name, output_folder())
@@ -65,8 +72,10 @@ def show(table: pd.DataFrame, name: str | None = None, empty: str = "Nothing to 
 def show_figure(figure: plt.Figure | None, name: str, empty: str = "No figure for this review.") -> None:
     """Save ``figure`` as SVG, PNG and PDF under ``figures/`` and show it, or show ``empty``."""
     if figure is None:
-        display(Markdown(f"*{empty}*"))
+        display(_Note(f"*{empty}*"))
         return
     save_figure(figure, name, output_folder())
-    display(figure)
+    # Show the PNG just written rather than rendering the figure a second time for the inline backend.
+    png = output_folder() / "figures" / f"{name}.png"
+    display(Image(data=png.read_bytes(), format="png", width=int(figure.get_figwidth() * 100)))
     plt.close(figure)

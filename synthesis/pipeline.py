@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import json
 import os
@@ -174,9 +175,16 @@ def _manifest(plan: RunPlan) -> dict:
     }
 
 
+@functools.cache
+def _html_exporter():
+    """One HTML exporter per worker process: loading its templates costs more than one conversion."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter()
+
+
 def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
     import papermill
-    from nbconvert import HTMLExporter
 
     parameters = dict(plan.parameters[stem])
     parameters["review"] = os.path.relpath(plan.review.path, staging)
@@ -192,7 +200,7 @@ def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
                           hint=f"open {display_path(target)} to see the failing cell") from None
     notebook = strip_volatile(nbformat.read(target, as_version=4))
     nbformat.write(notebook, target)
-    html, _ = HTMLExporter().from_notebook_node(notebook)
+    html, _ = _html_exporter().from_notebook_node(notebook)
     write_text_atomic(staging / f"{stem}.html", html)
 
 
@@ -248,7 +256,8 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
     report = progress or (lambda line: None)
     failed: list[BaseException] = []
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        # Processes, not threads: papermill's cwd is a chdir of the calling process, which threads would share.
+        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
             started = {pool.submit(_timed, _execute, stem, plan, stagings[plan.review.slug], timeout): (plan, stem)
                        for plan, stem in tasks}
             for done, future in enumerate(concurrent.futures.as_completed(started), start=1):

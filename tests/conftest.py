@@ -1,0 +1,46 @@
+"""Shared fixtures: the example reviews, writable copies of them, and the read-only ../shared folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from synthesis import load_review
+from synthesis.paths import PROJECT_ROOT, REVIEWS_DIR
+
+SHARED = PROJECT_ROOT.parent / "shared"
+EXAMPLES = ["perinatal-peer-support", "peer-relationship-appear", "psw-implementation"]
+
+
+@pytest.fixture(scope="session")
+def mcleish():
+    return load_review(REVIEWS_DIR / "perinatal-peer-support")
+
+
+@pytest.fixture(scope="session")
+def hackmann():
+    return load_review(REVIEWS_DIR / "peer-relationship-appear")
+
+
+@pytest.fixture(scope="session")
+def ibrahim():
+    return load_review(REVIEWS_DIR / "psw-implementation")
+
+
+@pytest.fixture
+def review_copy(tmp_path):
+    """A function copying an example review into a temporary folder, to break on purpose."""
+    def copy(slug: str) -> Path:
+        target = tmp_path / slug
+        shutil.copytree(REVIEWS_DIR / slug, target)
+        return target
+    return copy
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent (a fresh clone without the project's shared folder)")
+    return SHARED

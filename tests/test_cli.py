@@ -1,0 +1,47 @@
+"""Tests for synthesis.cli."""
+
+from synthesis.cli import main
+from synthesis.paths import REVIEWS_DIR
+
+
+def test_check_passes_on_example(capsys):
+    """`synthesis check` exits 0 on an example and says so."""
+    assert main(["check", str(REVIEWS_DIR / "psw-implementation")]) == 0
+    assert "no problems" in capsys.readouterr().out
+
+
+def test_check_lists_problems_and_fails(review_copy, capsys):
+    """On a broken copy it prints file:line: field: message (hint) and exits 1."""
+    folder = review_copy("psw-implementation")
+    path = folder / "coding" / "nodes.csv"
+    path.write_text(path.read_text().replace("I02,,influence,PSW training,facilitator and barrier,22",
+                                             "I02,,influence,PSW training,facilitator and barrier,twenty-two"))
+    assert main(["check", str(folder)]) == 1
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line.endswith("nodes.csv:3: published_n: 'twenty-two' is not a whole number "
+                         "(see data/README.md for the type of this field)")
+
+
+def test_check_accepts_a_slug(capsys):
+    """An example review can be named by its slug."""
+    assert main(["check", "perinatal-peer-support"]) == 0
+
+
+def test_unknown_parameter_is_refused_without_traceback(capsys, tmp_path):
+    """`synthesis run -p nonsense=1` exits 2 with the known names and no traceback."""
+    status = main(["run", "psw-implementation", "--notebooks", "03", "-p", "nonsense=1", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2 and "threshold_percent" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_wrong_notebook_number(capsys):
+    """An unknown notebook is refused with the list of notebooks."""
+    assert main(["run", "psw-implementation", "--notebooks", "09"]) == 2
+    assert "01_exploratory_search" in capsys.readouterr().err
+
+
+def test_new(tmp_path, capsys):
+    """`synthesis new DIR` writes the templates and prints what it wrote."""
+    assert main(["new", str(tmp_path / "fresh-review")]) == 0
+    assert "review.yml" in capsys.readouterr().out

@@ -1,0 +1,95 @@
+"""The notebooks: their committed form, and runs of all five on every example through papermill."""
+
+import json
+
+import nbformat
+import pandas as pd
+import pytest
+
+from synthesis.paths import NOTEBOOKS_DIR
+from synthesis.pipeline import NOTEBOOKS, run_reviews
+
+from conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    """Every notebook run on every example, two at a time, as `synthesis run` does."""
+    root = tmp_path_factory.mktemp("outputs")
+    run_reviews(EXAMPLES, out_root=root, jobs=2)
+    return root
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_committed_notebook_form(stem):
+    """One parameters cell of typed, commented literals; kernel python3; outputs kept; no volatile metadata."""
+    notebook = nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
+    assert notebook.metadata.kernelspec.name == "python3" and "papermill" not in notebook.metadata
+    parameters = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(parameters) == 1
+    for line in parameters[0].source.splitlines():
+        assert ": " in line.split("=")[0] and "  # " in line, line
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert any(c.outputs for c in code) and not any(o.output_type == "error" for c in code for o in c.outputs)
+    assert all("execution" not in c.metadata for c in notebook.cells)
+    assert any("nbval-check-output" in c.metadata.get("tags", []) for c in code)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_outputs_are_complete(outputs, slug):
+    """Each review's folder has the executed notebooks and HTML, tables, figures, reproduction and manifest."""
+    folder = outputs / slug
+    for stem in NOTEBOOKS:
+        assert (folder / f"{stem}.ipynb").is_file() and (folder / f"{stem}.html").is_file()
+    assert list((folder / "figures").glob("*.svg")) and list((folder / "tables").glob("*.csv"))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert set(manifest) == {"review", "title", "inputs", "notebooks", "versions", "git_commit"}
+    assert "review.yml" in manifest["inputs"] and len(manifest["inputs"]["review.yml"]) == 64
+    assert list(pd.read_csv(folder / "reproduction.csv").columns) == [
+        "id", "claim", "source", "published", "computed", "status", "note"]
+    assert not list(outputs.glob(".*")), "a staging folder was left behind"
+
+
+@pytest.mark.notebooks
+def test_mcleish_tallies(outputs):
+    """Notebook 03 on the perinatal review tallies interventions by format as the paper does."""
+    table = pd.read_csv(outputs / "perinatal-peer-support/tables/unit_tallies.csv")
+    formats = table[table["attribute"] == "format"].set_index("value")["n"].to_dict()
+    assert formats == {"group in person": 11, "one-to-one telephone": 6, "one-to-one in person": 4,
+                       "group telephone": 1}
+
+
+@pytest.mark.notebooks
+def test_ibrahim_tallies_and_threshold(outputs):
+    """Notebook 03 on Ibrahim keeps the eight influences coded in at least 10% of 53 papers."""
+    table = pd.read_csv(outputs / "psw-implementation/tables/node_tallies.csv")
+    assert table["kept"].sum() == 8
+    assert table.set_index("node_id").loc["I04", "percent"] == pytest.approx(34.0, abs=0.05)
+
+
+@pytest.mark.notebooks
+def test_ibrahim_measure_and_known_groups(outputs):
+    """Notebook 05 recomputes the known-group means: 1.75 vs 0.81 and 1.33 vs 1.54."""
+    groups = pd.read_csv(outputs / "psw-implementation/tables/known_groups.csv").set_index("group")
+    assert groups.loc["yes", "mean item score"] == pytest.approx(1.75, abs=0.005)
+    assert groups.loc["no", "mean item score"] == pytest.approx(0.81, abs=0.005)
+    assert groups.loc["low or lower-middle", "mean item score"] == pytest.approx(1.33, abs=0.005)
+    assert groups.loc["high", "mean item score"] == pytest.approx(1.54, abs=0.005)
+
+
+@pytest.mark.notebooks
+def test_hackmann_diagrams_and_links(outputs):
+    """Notebook 04 on APPEAR draws five nested CMOC diagrams; notebook 03 counts 21 distinct chains."""
+    figures = outputs / "peer-relationship-appear/figures"
+    assert len(list(figures.glob("cmoc_*.svg"))) == 5
+    assert len(pd.read_csv(outputs / "peer-relationship-appear/tables/link_counts.csv")) == 21
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_reproduction_written_by_notebook_and_runner_agree(outputs, slug):
+    """The reproduction table notebook 04 shows is the reproduction.csv the runner writes."""
+    shown = pd.read_csv(outputs / slug / "tables/reproduction.csv")
+    written = pd.read_csv(outputs / slug / "reproduction.csv")
+    pd.testing.assert_frame_equal(shown, written)
