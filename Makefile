@@ -40,7 +40,7 @@ lab: $(STAMP)
 # Re-executes the committed notebooks on their defaults and strips volatile metadata.
 notebooks: $(STAMP)
 	$(BIN)/python -m synthesis.pipeline --refresh-committed
-	$(BIN)/nbstripout --keep-output --extra-keys "metadata.papermill cell.metadata.papermill cell.metadata.execution" notebooks/*.ipynb
+	$(BIN)/nbstripout --keep-output --keep-count --extra-keys "metadata.papermill cell.metadata.papermill cell.metadata.execution" notebooks/*.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
