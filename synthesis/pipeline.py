@@ -124,7 +124,6 @@ def plan_run(review_arg: str | Path, notebooks: list[str], overrides: dict[str, 
 def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove timings and other metadata that change from run to run."""
     notebook.metadata.pop("papermill", None)
-    notebook.metadata.get("widgets", {}).clear()
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,7 +79,7 @@ def _known_values(target: str, tables: dict[str, pd.DataFrame]) -> set | None:
     return {value for value in table[column] if value is not None}
 
 
-def _check_references(schema: FileSchema, display: str, table_or_doc: Any, lines: Any,
+def _check_references(schema: FileSchema, display: str, table_or_doc: Any,
                       tables: dict[str, pd.DataFrame]) -> list[Problem]:
     problems = []
     for column, target in schema.references.items():
@@ -189,9 +188,9 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
         return None, problems
     for relative, schema in schemas.items():
         if relative in tables:
-            problems.extend(_check_references(schema, displays[relative], tables[relative], None, tables))
+            problems.extend(_check_references(schema, displays[relative], tables[relative], tables))
         elif relative in documents and schema.references:
-            problems.extend(_check_references(schema, displays[relative], documents[relative], None, tables))
+            problems.extend(_check_references(schema, displays[relative], documents[relative], tables))
     problems.extend(_check_theories(documents, displays))
     meta = documents["review.yml"].data
     if meta.get("slug") and meta["slug"] != path.name:
