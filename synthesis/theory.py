@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.pyplot as plt
-import networkx as nx
 import pandas as pd
 
 from synthesis.review import Review
@@ -138,6 +137,8 @@ def theory_map(review: Review) -> plt.Figure | None:
 
     Returns None when the review publishes no initial theories.
     """
+    import networkx as nx  # only the map needs it; kept out of the notebooks' start-up
+
     table = theory_table(review)
     initial = review.document("theory/initial.yml") or {}
     if table.empty:
