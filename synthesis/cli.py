@@ -1,9 +1,10 @@
-"""The ``synthesis`` command line: run, check and new."""
+"""The ``synthesis`` command line: run, check, new, records (import, dedup) and prisma."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from synthesis.errors import ReviewError, ReviewProblems
 from synthesis.paths import resolve_review
@@ -33,6 +34,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="create a review folder with commented templates")
     new.add_argument("folder", metavar="DIR")
+
+    records = commands.add_parser("records", help="import database exports and de-duplicate records")
+    records_commands = records.add_subparsers(dest="records_command", required=True)
+    imports = records_commands.add_parser("import", help="read exports (RIS, MEDLINE, WoS, BibTeX, CSV, XLSX, "
+                                                          "EndNote XML) into one CSV of normalised records")
+    imports.add_argument("files", nargs="+", metavar="FILE")
+    imports.add_argument("-o", "--output", required=True, metavar="OUT.csv")
+    imports.add_argument("--ris", metavar="OUT.ris", help="also write the records as RIS")
+    dedup = records_commands.add_parser("dedup", help="group duplicate records (nothing is deleted)")
+    dedup.add_argument("input", metavar="IN.csv", help="records from `synthesis records import`, or a CSV with an "
+                                                       "ID/record_id column and title, author, year ... columns")
+    dedup.add_argument("-o", "--output", required=True, metavar="DIR")
+    dedup.add_argument("--prefer", default="", help="databases in order of preference for the kept record, "
+                                                     "comma-separated")
+
+    prisma = commands.add_parser("prisma", help="PRISMA 2020 counts, checks, PRISMA2020-app CSV and flow diagram")
+    prisma.add_argument("review", metavar="REVIEW")
+    prisma.add_argument("-o", "--output", required=True, metavar="DIR")
     return parser
 
 
@@ -65,11 +84,61 @@ def _new(args) -> int:
     return 0
 
 
+def _records(args) -> int:
+    from synthesis.dedup import deduplicate
+    from synthesis.outputs import write_text_atomic
+    from synthesis.records import read_many, read_records, records_frame, write_records_csv, write_ris
+
+    if args.records_command == "import":
+        results, frame = read_many(args.files)
+        for result in results:
+            print(f"{result.path}: {len(result.records)} records ({result.format})")
+            for problem in result.problems:
+                print(f"  {problem}", file=sys.stderr)
+        write_records_csv(frame, args.output)
+        if args.ris:
+            write_ris(frame, args.ris)
+        print(f"{len(frame)} records written to {args.output}", file=sys.stderr)
+        return 0
+    result = read_records(args.input, "csv")
+    for problem in result.problems:
+        print(f"  {problem}", file=sys.stderr)
+    frame = records_frame(result.records)
+    prefer = [p.strip() for p in args.prefer.split(",") if p.strip()]
+    outcome = deduplicate(frame, prefer, progress=lambda line: print(line, file=sys.stderr))
+    folder = Path(args.output)
+    write_text_atomic(folder / "groups.csv", outcome.groups.to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(folder / "pairs.csv", outcome.pairs.to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(folder / "possible.csv", outcome.possible.to_csv(index=False, lineterminator="\n"))
+    write_records_csv(outcome.unique(frame), folder / "unique.csv")
+    groups = outcome.groups["group_id"].nunique()
+    print(f"{len(frame)} records in {groups} groups ({len(frame) - groups} duplicates); "
+          f"{len(outcome.possible)} possible pairs to check; written to {folder}")
+    return 0
+
+
+def _prisma(args) -> int:
+    from synthesis import load_review, prisma
+    from synthesis.outputs import save_figure, save_table
+
+    review = load_review(resolve_review(args.review))
+    folder = Path(args.output)
+    save_table(prisma.prisma_counts(review), "prisma_counts", folder)
+    save_table(prisma.reconcile(review), "prisma_reconciliation", folder)
+    save_table(prisma.prisma2020_template(review), "prisma2020", folder)
+    save_figure(prisma.flow_diagram(review), "prisma_flow", folder)
+    for row in prisma.reconcile(review).itertuples():
+        print(f"{row.check}: {row.result} ({row.detail})")
+    print(f"written to {folder}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status (0 success, 1 problems found, 2 bad input)."""
     args = build_parser().parse_args(argv)
     try:
-        return {"run": _run, "check": _check, "new": _new}[args.command](args)
+        commands = {"run": _run, "check": _check, "new": _new, "records": _records, "prisma": _prisma}
+        return commands[args.command](args)
     except ReviewProblems as exc:
         print(exc, file=sys.stderr)
         return 1

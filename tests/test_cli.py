@@ -45,3 +45,25 @@ def test_new(tmp_path, capsys):
     """`synthesis new DIR` writes the templates and prints what it wrote."""
     assert main(["new", str(tmp_path / "fresh-review")]) == 0
     assert "review.yml" in capsys.readouterr().out
+
+
+def test_records_import_and_dedup(shared, tmp_path, capsys):
+    """`records import` prints FILE: N records (format); `records dedup` writes the four tables."""
+    exports = shared / "fixtures/exports/synthesisr"
+    out = tmp_path / "all.csv"
+    assert main(["records", "import", str(exports / "Scopus_ris_example.ris"), str(exports / "WoS_ciw_example.ciw"),
+                 "-o", str(out)]) == 0
+    assert "Scopus_ris_example.ris: 3 records (ris)" in capsys.readouterr().out
+    assert main(["records", "dedup", str(out), "-o", str(tmp_path / "dd")]) == 0
+    for name in ("groups.csv", "unique.csv", "possible.csv", "pairs.csv"):
+        assert (tmp_path / "dd" / name).is_file()
+    import pandas as pd
+
+    groups = pd.read_csv(tmp_path / "dd/groups.csv")
+    assert len(groups) == 8 and groups["group_id"].nunique() == 6
+
+
+def test_prisma_command(tmp_path, capsys):
+    """`synthesis prisma REVIEW -o DIR` writes the counts, the app CSV and the diagram."""
+    assert main(["prisma", "peer-relationship-appear", "-o", str(tmp_path)]) == 0
+    assert (tmp_path / "tables/prisma2020.csv").is_file() and (tmp_path / "figures/prisma_flow.svg").is_file()

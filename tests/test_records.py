@@ -1,0 +1,150 @@
+"""Tests for synthesis.records."""
+
+import pytest
+
+from synthesis.errors import ReviewError
+from synthesis.records import detect_format, normalise_doi, read_records, records_frame, write_records_csv, write_ris
+
+# Record counts read off the files' record markers (../shared/fixtures/README.md).
+EXPECTED = {
+    "synthesisr/ASP_ris_example.ris": (4, "ris"), "synthesisr/Ovid_ris_example.ris": (4, "ris"),
+    "synthesisr/PubMed_example.txt": (3, "medline"), "synthesisr/res_synth_methods.txt": (2, "medline"),
+    "synthesisr/Scopus_bib_example.bib": (3, "bibtex"), "synthesisr/Scopus_ris_example.ris": (3, "ris"),
+    "synthesisr/WoS_ciw_example.ciw": (5, "wos"), "synthesisr/WoS_txt_example.txt": (4, "wos"),
+    "synthesisr/citesource_issue_24.ris": (17, "ris"), "synthesisr/eviatlas.csv": (1, "csv"),
+    "synthesisr/eviatlas.tsv": (1, "tsv"), "synthesisr/eviatlas.txt": (1, "ris"),
+    "synthesisr/litsearchr.txt": (1, "bibtex"),
+    "rispy/example_basic.ris": (1, "ris"), "rispy/example_bom.ris": (1, "ris"),
+    "rispy/example_custom_list_tags.ris": (1, "ris"), "rispy/example_empty_tag.ris": (1, "ris"),
+    "rispy/example_extraneous_data.ris": (2, "ris"), "rispy/example_full.ris": (2, "ris"),
+    "rispy/example_full_without_whitespace.ris": (2, "ris"), "rispy/example_full_write.ris": (2, "ris"),
+    "rispy/example_multi_unknown_tags.ris": (1, "ris"), "rispy/example_multiline.ris": (3, "ris"),
+    "rispy/example_single_unknown_tag.ris": (1, "ris"), "rispy/example_starting_newlines.ris": (1, "ris"),
+    "rispy/example_urls.ris": (4, "ris"), "rispy/example_utf_chars.ris": (1, "ris"),
+    "rispy/example_wos.ris": (2, "wos"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_record_counts(shared, name):
+    """Every real export imports with the number of records its markers show, in the right format."""
+    result = read_records(shared / "fixtures" / "exports" / name)
+    assert (len(result.records), result.format) == EXPECTED[name]
+
+
+def test_every_fixture_is_covered(shared):
+    """No export in the fixtures is left untested."""
+    files = {p.relative_to(shared / "fixtures" / "exports").as_posix()
+             for p in (shared / "fixtures" / "exports").rglob("*") if p.is_file()}
+    assert files == set(EXPECTED)
+
+
+def test_medline_fields(shared):
+    """MEDLINE records keep PMID, DOI from LID, journal title and pages."""
+    record = read_records(shared / "fixtures/exports/synthesisr/PubMed_example.txt").records[0]
+    assert (record["pmid"], record["doi"], record["year"], record["pages"]) == (
+        "28441597", "10.1016/j.scitotenv.2017.04.075", 2017, "188-197")
+    assert record["title"].startswith("Differences in nitrate") and "riparian zones" in record["title"]
+
+
+def test_ovid_numbered_records(shared):
+    """Ovid's numbered lines between records are skipped and the DOI URL is normalised."""
+    records = read_records(shared / "fixtures/exports/synthesisr/Ovid_ris_example.ris").records
+    assert records[0]["doi"] == "10.4236/ojf.2020.101008" and records[0]["pages"] == "110-123"
+
+
+def test_wos_multiline_title_and_authors(shared):
+    """Web of Science continuation lines join the title and list each author."""
+    record = read_records(shared / "fixtures/exports/rispy/example_wos.ris").records[0]
+    assert record["title"].endswith("its subunit (B820)") and record["authors"].count(";") == 3
+
+
+def test_duplicate_bibtex_field_is_kept_with_a_problem(shared):
+    """A BibTeX entry repeating a field is read, not dropped, and the repetition is reported."""
+    result = read_records(shared / "fixtures/exports/synthesisr/Scopus_bib_example.bib")
+    assert result.records[0]["doi"] == "10.1080/20964129.2020.1722034"
+    assert "funding_details" in result.problems[0].message
+
+
+def test_record_without_er_is_kept(tmp_path):
+    """A truncated RIS file keeps its last record and says it has no ER line."""
+    path = tmp_path / "t.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nER  - \nTY  - JOUR\nTI  - Two\n")
+    result = read_records(path)
+    assert [r["title"] for r in result.records] == ["One", "Two"]
+    assert result.problems[0].line == 4 and "no ER" in result.problems[0].message
+
+
+def test_broken_bibtex_entry_is_reported_not_dropped(tmp_path):
+    """An unparseable BibTeX entry stays as a record and is reported with its line."""
+    path = tmp_path / "t.bib"
+    path.write_text("@article{a, title={Fine}, year={2020}}\n\n@article{b, title={Broken\n")
+    result = read_records(path)
+    assert len(result.records) == 2 and any(p.line == 3 for p in result.problems)
+
+
+def test_not_utf8_names_the_line(tmp_path):
+    """A Latin-1 export is refused with the line of the first bad byte and a hint."""
+    path = tmp_path / "t.ris"
+    path.write_bytes("TY  - JOUR\nTI  - Caf\xe9\nER  - \n".encode("latin-1"))
+    with pytest.raises(ReviewError) as caught:
+        read_records(path)
+    assert caught.value.problem.line == 2 and "UTF-8" in caught.value.problem.hint
+
+
+def test_utf16_is_read(tmp_path):
+    """A UTF-16 export with a byte-order mark is read."""
+    path = tmp_path / "t.ris"
+    path.write_bytes("TY  - JOUR\nTI  - Résumé\nER  - \n".encode("utf-16"))
+    assert read_records(path).records[0]["title"] == "Résumé"
+
+
+def test_unknown_format(tmp_path):
+    """A file in no known format gets an error listing the supported ones."""
+    path = tmp_path / "t.txt"
+    path.write_text("just some words\n")
+    with pytest.raises(ReviewError, match="supported"):
+        detect_format(path)
+
+
+def test_csv_without_title_or_doi(tmp_path):
+    """A CSV with neither a title nor a DOI column is refused, naming the columns found."""
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(ReviewError, match="no title or DOI column"):
+        read_records(path)
+
+
+def test_benchmark_layout_keeps_ids(shared):
+    """The labelled sets' CSV layout is read as it is, keeping the ID column as record_id."""
+    records = read_records(shared / "benchmarks/dedup/special_cases/records_pre_merged.csv").records
+    assert records[0]["record_id"] == "id_0000001" and records[0]["journal"] == "Americas Conference on Information Systems"
+
+
+def test_normalise_doi():
+    """DOIs lose URL prefixes and [doi] suffixes and are lower-cased."""
+    assert normalise_doi("http://dx.doi.org/10.4236/OJF.2020.101008") == "10.4236/ojf.2020.101008"
+    assert normalise_doi("10.1016/j.x.2017.04.075 [doi]") == "10.1016/j.x.2017.04.075"
+    assert normalise_doi("no doi here") == ""
+
+
+def test_ris_round_trip(tmp_path):
+    """Records written as RIS read back with the same fields."""
+    path = tmp_path / "in.ris"
+    path.write_text("TY  - JOUR\nTI  - A title\nAU  - Smith, J\nAU  - Jones, K\nPY  - 2020\nJO  - J X\n"
+                    "VL  - 3\nSP  - 10-12\nDO  - 10.1000/abc\nER  - \n")
+    frame = records_frame(read_records(path).records)
+    write_ris(frame, tmp_path / "out.ris")
+    again = records_frame(read_records(tmp_path / "out.ris").records)
+    columns = ["title", "authors", "year", "journal", "volume", "pages", "doi"]
+    assert again[columns].to_dict("records") == frame[columns].to_dict("records")
+
+
+def test_csv_round_trip(tmp_path):
+    """Records written as CSV read back with the same ids and fields."""
+    path = tmp_path / "in.ris"
+    path.write_text("TY  - JOUR\nTI  - A title, with a comma\nPY  - 2020\nER  - \n")
+    frame = records_frame(read_records(path).records)
+    write_records_csv(frame, tmp_path / "out.csv")
+    again = records_frame(read_records(tmp_path / "out.csv").records)
+    assert again.loc[0, "record_id"] == frame.loc[0, "record_id"] and again.loc[0, "title"] == "A title, with a comma"
