@@ -43,7 +43,10 @@ notebooks: $(STAMP)
 	$(BIN)/nbstripout --keep-output --keep-count --extra-keys "metadata.papermill cell.metadata.papermill cell.metadata.execution" notebooks/*.ipynb
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/dedup.py
+	$(BIN)/python bench/import.py
 
 clean:
 	rm -rf outputs .pytest_cache

@@ -67,13 +67,13 @@ class ImportResult:
 
 
 def _record(path: Path, fmt: str, index: int, line: int | None, **values) -> dict:
-    record = {name: "" for name in RECORD_FIELDS}
-    record.update({"record_id": f"{path.stem}-{index:05d}", "source_file": path.name, "line": line, "format": fmt})
+    record = dict.fromkeys(RECORD_FIELDS, "")
+    record.update(record_id=f"{path.stem}-{index:05d}", source_file=path.name, line=line, format=fmt)
     for key, value in values.items():
         if isinstance(value, list):
             value = "; ".join(v.strip() for v in value if v and v.strip())
         record[key] = value.strip() if isinstance(value, str) else value
-    record["doi"] = normalise_doi(record["doi"]) or normalise_doi(record["url"])
+    record["doi"] = normalise_doi(record["doi"]) if record["doi"] else normalise_doi(record["url"]) if record["url"] else ""
     year = record["year"]
     record["year"] = year if isinstance(year, int) else first_year(str(year or ""))
     return record
@@ -114,7 +114,7 @@ def _fields_to_record(fields: dict[str, list[str]], mapping: dict[str, str]) -> 
         target = mapping.get(tag)
         if target:
             values.setdefault(target, []).extend(items)
-    single = {k: (v if k in _LIST_FIELDS else " ".join(x for x in v[:1])) for k, v in values.items()}
+    single = {k: (v if k in _LIST_FIELDS else v[0]) for k, v in values.items()}
     journal = single.pop("journal", "") or single.pop("journal_abbrev", "")
     single.pop("journal_abbrev", None)
     pages = _pages(single.pop("start_page", ""), single.pop("end_page", ""))
@@ -131,6 +131,8 @@ def _read_ris(path: Path, text: str, result: ImportResult) -> None:
         if start is None:
             return
         record = _record(path, "ris", len(result.records) + 1, start, **_fields_to_record(fields, _RIS_FIELDS))
+        if fields.get("ID") and fields["ID"][0].strip():
+            record["record_id"] = fields["ID"][0].strip()
         if not terminated:
             result.problems.append(Problem(str(path), start, "ER", "record has no ER line; read to the next record",
                                            "the export may be truncated"))
@@ -138,11 +140,15 @@ def _read_ris(path: Path, text: str, result: ImportResult) -> None:
         _check_record(result, record)
         fields, last, start = {}, None, None
 
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip()
-        match = _RIS_TAG.match(line)
-        if match:
-            tag, value = match.group(1), (match.group(2) or "").strip()
+    # Split on newlines only: splitlines() would also break lines at form feeds and other separators that
+    # occur inside abstracts, and is slower.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    for number, line in enumerate(text.split("\n"), start=1):
+        # A tag line is "XY  - value": checked by slicing, which is much faster than a regex per line.
+        tag = line[:2]
+        if line[2:5] == "  -" and tag.isupper() and tag.isalnum() and (len(line) == 5 or line[5] == " "):
+            value = line[6:].strip()
             if tag == "ER":
                 close(number, True)
                 continue
@@ -150,7 +156,10 @@ def _read_ris(path: Path, text: str, result: ImportResult) -> None:
                 close(number, False)
             if start is None:
                 start = number
-            fields.setdefault(tag, []).append(value)
+            if tag in fields:
+                fields[tag].append(value)
+            else:
+                fields[tag] = [value]
             last = tag
         elif start is not None and last and line.strip():
             # A line without a tag continues the previous field (multi-line abstracts and notes).
@@ -498,8 +507,15 @@ def read_records(path: str | Path, fmt: str | None = None, database: str = "") -
         text = _decode(path, path.read_bytes())
         result = ImportResult(path, fmt or detect_format(path, text))
         _READERS[result.format](path, text, result)
-    for record in result.records:
+    seen: dict[str, int] = {}
+    for index, record in enumerate(result.records, start=1):
         record["database"] = database
+        if record["record_id"] in seen:
+            result.problems.append(Problem(str(path), record["line"], "ID", f"id {record['record_id']!r} repeats the "
+                                           f"record on line {seen[record['record_id']]}; numbered instead",
+                                           "ids in one export should be unique"))
+            record["record_id"] = f"{path.stem}-{index:05d}"
+        seen.setdefault(record["record_id"], record["line"])
     return result
 
 
@@ -507,10 +523,10 @@ def read_many(paths: Iterable[str | Path]) -> tuple[list[ImportResult], pd.DataF
     """Read several exports; returns each file's result and all records in one table (ids kept unique)."""
     results = [read_records(p) for p in paths]
     frame = records_frame([r for result in results for r in result.records])
-    duplicated = frame["record_id"].duplicated(keep=False)
-    if duplicated.any():
-        frame.loc[duplicated, "record_id"] = frame.loc[duplicated, "source_file"].str.rsplit(".", n=1).str[0] + ":" + \
-            frame.loc[duplicated, "record_id"]
+    if frame["record_id"].duplicated().any():
+        # Ids repeat across files (two exports numbered alike): prefix each with its file's position.
+        file_number = [n for n, result in enumerate(results, start=1) for _ in result.records]
+        frame["record_id"] = [f"f{n}:{rid}" for n, rid in zip(file_number, frame["record_id"])]
     return results, frame
 
 

@@ -177,7 +177,8 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
     known_files = set(schemas)
     for file_path in sorted(path.rglob("*")):
         relative = file_path.relative_to(path).as_posix()
-        if file_path.is_file() and relative not in known_files and not relative.startswith(("search/exports/", ".")) \
+        if file_path.is_file() and relative not in known_files \
+                and not relative.startswith(("search/exports/", "search/citations/", ".")) \
                 and relative != "README.md":
             problems.append(Problem(display_path(file_path), None, "", "not a file of the review-folder format",
                                     "see data/README.md for the files a review folder holds; move notes to README.md"))

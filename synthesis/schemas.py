@@ -18,7 +18,8 @@ import yaml
 from synthesis.errors import Problem, ReviewError
 from synthesis.yamlfile import YamlDocument, read_yaml
 
-__all__ = ["FileSchema", "file_schemas", "schema_for", "validate_document", "read_table", "read_document"]
+__all__ = ["FileSchema", "file_schemas", "schema_for", "validate_document", "read_table", "read_document",
+           "schema_markdown"]
 
 
 @dataclass(frozen=True)
@@ -277,3 +278,46 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
     table.attrs["lines"] = lines
     table.attrs["file"] = display
     return table, problems
+
+
+def _type_text(name: str, spec: dict, schema: FileSchema) -> str:
+    if name in schema.list_columns:
+        return "list, `;`-separated"
+    if "enum" in spec:
+        return "one of: " + ", ".join(map(str, spec["enum"]))
+    kind = spec.get("type", "")
+    return kind if isinstance(kind, str) else " or ".join(kind)
+
+
+def schema_markdown() -> str:
+    """The "Files and fields" section of data/README.md, generated from the schemas."""
+    out = []
+    for path, schema in sorted(file_schemas().items()):
+        js = schema.json_schema
+        out += [f"### `{path}`", "", (js.get("description") or js.get("title", "")).strip(), ""]
+        if schema.kind == "csv":
+            out += ["| column | required | type | meaning |", "|---|---|---|---|"]
+            out += [f"| `{name}` | {'yes' if name in schema.required else ''} | {_type_text(name, spec, schema)} | "
+                    f"{spec.get('description', '')} |" for name, spec in js["properties"].items()]
+            notes = [f"`{schema.key}` is unique"] if schema.key else []
+            notes += [f"`{column}` must be an id in `{target.split(':')[0]}` (column `{target.split(':')[1]}`)"
+                      for column, target in schema.references.items()]
+            if notes:
+                out += ["", "; ".join(notes) + "."]
+        else:
+            out += ["| key | required | meaning |", "|---|---|---|"]
+            for name, spec in js["properties"].items():
+                meaning = spec.get("description", "")
+                if "$ref" in spec or "additionalProperties" in spec and isinstance(spec["additionalProperties"], dict) \
+                        and "$ref" in spec["additionalProperties"]:
+                    meaning = (meaning + "; " if meaning else "") + \
+                        "a count: `n` (whole number or null), `label`, `note`, `source` (required)"
+                if "enum" in spec:
+                    meaning = (meaning + "; " if meaning else "") + "one of: " + ", ".join(map(str, spec["enum"]))
+                out.append(f"| `{name}` | {'yes' if name in schema.required else ''} | {meaning} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(schema_markdown(), end="")
