@@ -10,7 +10,8 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from synthesis.review import Review
 
-__all__ = ["PRISMA_BOXES", "prisma_counts", "reconcile", "prisma2020_template", "flow_diagram"]
+__all__ = ["PRISMA_BOXES", "prisma_counts", "derived_counts", "database_counts", "reconcile", "prisma2020_template",
+           "flow_diagram"]
 
 #: The boxes of the PRISMA 2020 flow diagram, keyed as in the PRISMA2020 R package's CSV template.
 PRISMA_BOXES = {
@@ -49,7 +50,66 @@ _SUMS = [
 
 def _published(review: Review) -> tuple[dict, dict]:
     prisma = review.document("prisma.yml") or {}
-    return prisma.get("counts") or {}, prisma.get("totals") or {}
+    derived = derived_counts(review)
+    counts = {**derived, **(prisma.get("counts") or {})}
+    return counts, prisma.get("totals") or {}
+
+
+def _exports(review: Review) -> list:
+    return sorted(p for p in (review.path / "search" / "exports").glob("*") if p.is_file())
+
+
+def derived_counts(review: Review) -> dict[str, dict]:
+    """PRISMA counts computed from the review's own records: its exports (``search/exports/``), their
+    de-duplication, and the screening log (``screening/decisions.csv``). Empty when the review has neither.
+
+    Each count carries ``derived: true`` and says how it was computed; a count published in ``prisma.yml``
+    takes precedence in :func:`prisma_counts`.
+    """
+    from synthesis.dedup import deduplicate
+    from synthesis.records import read_many
+    from synthesis.screening import stage_counts
+
+    counts: dict[str, dict] = {}
+    files = _exports(review)
+    if files:
+        _, records = read_many(files)
+        groups = deduplicate(records).groups
+        unique = int(groups["kept"].sum())
+        counts["database_results"] = {"n": len(records), "source": f"records read from {len(files)} export(s)",
+                                      "derived": True}
+        counts["duplicates"] = {"n": len(records) - unique, "source": "synthesis de-duplication of the exports",
+                                "derived": True}
+        for key in ("excluded_automatic", "excluded_other"):
+            counts[key] = {"n": 0, "source": "the project removes records only as duplicates", "derived": True}
+    stages = stage_counts(review).set_index("stage") if review.has("screening/decisions.csv") else None
+    if stages is not None and "title-abstract" in stages.index:
+        row = stages.loc["title-abstract"]
+        counts["records_screened"] = {"n": int(row["screened"]), "source": "screening/decisions.csv", "derived": True}
+        counts["records_excluded"] = {"n": int(row["exclude"]), "source": "screening/decisions.csv", "derived": True}
+        sought = int(row["include"]) + int(row["maybe"])
+        counts["dbr_sought_reports"] = {"n": sought, "source": "title-abstract includes and maybes", "derived": True}
+    if stages is not None and "full text" in stages.index:
+        row = stages.loc["full text"]
+        counts["dbr_assessed"] = {"n": int(row["screened"]), "source": "screening/decisions.csv", "derived": True}
+        if "dbr_sought_reports" in counts:
+            counts["dbr_notretrieved_reports"] = {"n": counts["dbr_sought_reports"]["n"] - int(row["screened"]),
+                                                  "source": "sought but without a full-text decision", "derived": True}
+        counts["dbr_excluded"] = {"n": int(row["exclude"]), "source": "screening/decisions.csv", "derived": True}
+        counts["new_studies"] = {"n": int(row["include"]), "source": "screening/decisions.csv", "derived": True}
+    return counts
+
+
+def database_counts(review: Review) -> pd.DataFrame:
+    """Records identified per database, as published in prisma.yml or read from the review's exports."""
+    prisma = review.document("prisma.yml") or {}
+    rows = [{"database": d["name"], "n": d["n"], "source": d["source"]} for d in prisma.get("databases") or []]
+    if not rows and _exports(review):
+        from synthesis.records import read_records
+
+        rows = [{"database": path.name, "n": len(read_records(path).records), "source": "search/exports"}
+                for path in _exports(review)]
+    return pd.DataFrame(rows, columns=["database", "n", "source"])
 
 
 def prisma_counts(review: Review) -> pd.DataFrame:
@@ -68,8 +128,8 @@ def prisma_counts(review: Review) -> pd.DataFrame:
     for key, label in PRISMA_BOXES.items():
         entry = counts.get(key)
         if entry and entry.get("n") is not None:
-            rows.append({"box": key, "label": entry.get("label", label), "n": entry["n"], "status": "published",
-                         "source": entry["source"]})
+            rows.append({"box": key, "label": entry.get("label", label), "n": entry["n"],
+                         "status": "derived" if entry.get("derived") else "published", "source": entry["source"]})
         else:
             rows.append({"box": key, "label": label, "n": None, "status": "not reported", "source": ""})
     table = pd.DataFrame(rows).set_index("box")
@@ -113,7 +173,16 @@ def prisma2020_template(review: Review) -> pd.DataFrame:
     """
     table = prisma_counts(review)
     table = table[table["box"].isin(PRISMA_BOXES)]
-    return pd.DataFrame({"data": table["box"], "n": table["n"]}).reset_index(drop=True)
+    template = pd.DataFrame({"data": table["box"], "n": table["n"].astype(object)}).reset_index(drop=True)
+    per_database = database_counts(review)
+    if not per_database.empty:
+        # The app reads per-database counts as "name, n; name, n" in the database_specific_results row.
+        text = "; ".join(f"{row.database}, {'' if pd.isna(row.n) else int(row.n)}" for row in per_database.itertuples())
+        position = template.index[template["data"] == "database_results"][0] + 1
+        template = pd.concat([template.iloc[:position], pd.DataFrame({"data": ["database_specific_results"],
+                                                                      "n": [text]}),
+                              template.iloc[position:]], ignore_index=True)
+    return template
 
 
 def _box(ax, x, y, w, h, text, muted=False):
@@ -146,6 +215,10 @@ def flow_diagram(review: Review) -> plt.Figure:
     identified = f"Records identified from databases ({n('database_results')}) and registers ({n('register_results')})"
     if "identified" in table.index:
         identified += f"; all sources: {n('identified')}"
+    per_database = database_counts(review)
+    if not per_database.empty:
+        identified += ": " + ", ".join(f"{row.database} {'n.r.' if pd.isna(row.n) else int(row.n)}"
+                                       for row in per_database.itertuples())
     _box(ax, 4, 82, 34, 12, identified)
     _box(ax, 44, 82, 26, 12, f"Removed before screening: duplicates ({n('duplicates')}); automation "
                              f"({n('excluded_automatic')}); other ({n('excluded_other')})")

@@ -150,7 +150,26 @@ def check_review(path: str | Path) -> list[Problem]:
     path : str or Path
         The review folder.
     """
-    return _load(Path(path))[1]
+    review, problems = _load(Path(path))
+    if review is not None:
+        problems = sorted(set(problems + _record_file_problems(review)))
+    return problems
+
+
+def _record_file_problems(review: Review) -> list[Problem]:
+    """Problems in the raw exports and reference lists (read in full, so only `synthesis check` does it)."""
+    from synthesis.records import read_records
+
+    problems = []
+    for folder in ("search/exports", "search/citations"):
+        for file_path in sorted((review.path / folder).glob("*")):
+            if not file_path.is_file():
+                continue
+            try:
+                problems.extend(read_records(file_path).problems)
+            except ReviewError as exc:
+                problems.append(exc.problem)
+    return [Problem(display_path(Path(p.file)), p.line, p.field, p.message, p.hint) for p in problems]
 
 
 def _load(path: Path) -> tuple[Review | None, list[Problem]]:

@@ -41,3 +41,34 @@ def test_flow_diagram_shows_unreported(mcleish):
     figure = prisma.flow_diagram(mcleish)
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert any("not reported" in t for t in texts) and any("5,126" in t for t in texts)
+
+
+def test_counts_derived_from_exports_and_decisions(review_copy, shared):
+    """A review with exports and a screening log gets its PRISMA counts computed, and they reconcile."""
+    import shutil
+
+    from synthesis import load_review
+
+    folder = review_copy("psw-implementation")
+    (folder / "prisma.yml").write_text("source: derived from the records\n")
+    exports = folder / "search" / "exports"
+    exports.mkdir(parents=True)
+    for name in ("Scopus_ris_example.ris", "WoS_ciw_example.ciw"):
+        shutil.copy(shared / "fixtures/exports/synthesisr" / name, exports / name)
+    (folder / "screening").mkdir()
+    lines = ["decision_id,record_id,stage,reviewer,decision,reason,date,source"]
+    for n, decision in enumerate(["include", "exclude", "include", "exclude", "exclude", "include"], start=1):
+        lines.append(f"ta{n},r{n},title-abstract,A,{decision},,,log")
+    lines += ["ft1,r1,full text,A,include,,,log", "ft2,r3,full text,A,exclude,wrong design,,log",
+              "ft3,r6,full text,A,include,,,log"]
+    (folder / "screening" / "decisions.csv").write_text("\n".join(lines) + "\n")
+    review = load_review(folder)
+    table = prisma.prisma_counts(review).set_index("box")
+    assert table.loc["database_results", "n"] == 8 and table.loc["duplicates", "n"] == 2
+    assert table.loc["database_results", "status"] == "derived"
+    assert (table.loc["records_screened", "n"], table.loc["records_excluded", "n"]) == (6, 3)
+    assert (table.loc["dbr_assessed", "n"], table.loc["new_studies", "n"]) == (3, 2)
+    assert set(prisma.reconcile(review)["result"]) == {"holds"}
+    assert list(prisma.database_counts(review)["n"]) == [3, 5]
+    template = prisma.prisma2020_template(review).set_index("data")
+    assert template.loc["database_specific_results", "n"] == "Scopus_ris_example.ris, 3; WoS_ciw_example.ciw, 5"

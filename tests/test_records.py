@@ -148,3 +148,67 @@ def test_csv_round_trip(tmp_path):
     write_records_csv(frame, tmp_path / "out.csv")
     again = records_frame(read_records(tmp_path / "out.csv").records)
     assert again.loc[0, "record_id"] == frame.loc[0, "record_id"] and again.loc[0, "title"] == "A title, with a comma"
+
+
+def test_endnote_xml(tmp_path):
+    """EndNote XML records are read with authors, title, journal, year, pages and DOI."""
+    path = tmp_path / "e.xml"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><xml><records><record>'
+                    '<ref-type name="Journal Article">17</ref-type><contributors><authors>'
+                    '<author><style>Dennis, C. L.</style></author><author><style>Hodnett, E.</style></author>'
+                    '</authors></contributors><titles><title><style>Effect of peer support</style></title>'
+                    '<secondary-title><style>BMJ</style></secondary-title></titles><pages>1-13</pages>'
+                    '<volume>338</volume><dates><year>2009</year></dates>'
+                    '<electronic-resource-num>10.1136/bmj.a3064</electronic-resource-num></record></records></xml>')
+    result = read_records(path)
+    record = result.records[0]
+    assert result.format == "endnote-xml" and record["authors"] == "Dennis, C. L.; Hodnett, E."
+    assert (record["journal"], record["year"], record["doi"]) == ("BMJ", 2009, "10.1136/bmj.a3064")
+
+
+def test_xml_entities_are_refused(tmp_path):
+    """An EndNote XML file declaring entities (a billion-laughs or external-entity attack) is refused."""
+    path = tmp_path / "bomb.xml"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+                    '<xml><records><record><titles><title>&b;</title></titles></record></records></xml>')
+    with pytest.raises(Exception) as caught:
+        read_records(path)
+    assert "Entit" in type(caught.value).__name__ or "entit" in str(caught.value).lower()
+
+
+def test_zotero_csv(tmp_path):
+    """Zotero's CSV export maps its own column names."""
+    path = tmp_path / "z.csv"
+    path.write_text('"Key","Item Type","Publication Year","Author","Title","Publication Title","DOI","Pages",'
+                    '"Volume","Abstract Note","Manual Tags"\n"ABCD1234","journalArticle","2016","Cust, F",'
+                    '"Peer support for mothers with postnatal depression","Community Pract","","38-41","89","",""\n')
+    record = read_records(path).records[0]
+    assert (record["record_id"], record["journal"], record["year"], record["pages"]) == (
+        "ABCD1234", "Community Pract", 2016, "38-41")
+
+
+def test_wos_tab_delimited(tmp_path):
+    """Web of Science's tab-delimited export uses its two-letter tags as columns."""
+    path = tmp_path / "savedrecs.txt"
+    path.write_text("PT\tAU\tTI\tSO\tPY\tVL\tBP\tEP\tDI\tUT\n"
+                    "J\tLi, W; Dou, Z\tSoil fauna diversity\tECOSYSTEM HEALTH\t2020\t6\t1\t9\t10.1080/2096.1722034\t"
+                    "WOS:000001\n")
+    result = read_records(path)
+    record = result.records[0]
+    assert result.format == "tsv" and record["authors"] == "Li, W; Dou, Z" and record["pages"] == "1-9"
+    assert record["record_id"] == "WOS:000001"
+
+
+def test_xlsx(tmp_path):
+    """A spreadsheet of records is read from its first sheet, rows numbered as in the sheet."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Title", "Authors", "Year", "DOI"])
+    sheet.append(["A study", "Smith, J", 2020, "10.1000/xyz"])
+    sheet.append([None, None, None, None])
+    sheet.append(["Another", "Jones, K", 2021, None])
+    workbook.save(tmp_path / "r.xlsx")
+    result = read_records(tmp_path / "r.xlsx")
+    assert [r["title"] for r in result.records] == ["A study", "Another"] and result.records[1]["line"] == 4

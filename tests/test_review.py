@@ -83,3 +83,12 @@ def test_load_review_raises_all_problems(review_copy):
     with pytest.raises(ReviewProblems) as caught:
         load_review(folder)
     assert len(caught.value.problems) == 2
+
+
+def test_check_reads_exports(review_copy):
+    """`check` reads the raw exports too and reports a record without ER with its line."""
+    folder = review_copy("psw-implementation")
+    (folder / "search" / "exports").mkdir(parents=True)
+    (folder / "search" / "exports" / "medline.ris").write_text("TY  - JOUR\nTI  - A\nER  - \nTY  - JOUR\nTI  - B\n")
+    (problem,) = check_review(folder)
+    assert problem.file.endswith("medline.ris") and problem.line == 4 and "no ER" in problem.message
