@@ -12,7 +12,7 @@ from synthesis.outputs import configure_display, save_figure, save_table
 from synthesis.paths import OUTPUTS_DIR, resolve_review
 from synthesis.review import Review, load_review
 
-__all__ = ["open_review", "output_folder", "show", "show_figure", "say", "summary"]
+__all__ = ["open_review", "output_folder", "show", "show_figure", "say", "summary", "save_records"]
 
 _OUTPUT_DIRS: dict[str, Path] = {}
 
@@ -79,3 +79,15 @@ def show_figure(figure: plt.Figure | None, name: str, empty: str = "No figure fo
     png = output_folder() / "figures" / f"{name}.png"
     display(Image(data=png.read_bytes(), format="png", width=int(figure.get_figwidth() * 100)))
     plt.close(figure)
+
+
+def save_records(records: pd.DataFrame, name: str) -> None:
+    """Write records as ``records/<name>.ris`` and ``.csv`` in the output folder and say how many."""
+    from synthesis.records import write_records_csv, write_ris
+
+    if records.empty:
+        return
+    folder = output_folder() / "records"
+    write_ris(records, folder / f"{name}.ris")
+    write_records_csv(records, folder / f"{name}.csv")
+    say(f"{len(records)} records written to `records/{name}.ris` and `.csv` (RIS for a reference manager).")

@@ -545,7 +545,7 @@ def write_records_csv(frame: pd.DataFrame, path: str | Path) -> None:
     write_text_atomic(Path(path), frame[RECORD_FIELDS].to_csv(index=False, lineterminator="\n"))
 
 
-_RIS_OUT = [("TY", "type"), ("TI", "title"), ("AU", "authors"), ("PY", "year"), ("JO", "journal"), ("VL", "volume"),
+_RIS_OUT = [("TY", "type"), ("ID", "record_id"), ("TI", "title"), ("AU", "authors"), ("PY", "year"), ("JO", "journal"), ("VL", "volume"),
             ("IS", "issue"), ("SP", "pages"), ("DO", "doi"), ("AB", "abstract"), ("KW", "keywords"), ("UR", "url"),
             ("AN", "pmid")]
 

@@ -177,8 +177,17 @@ def strategy_markdown(review: Review) -> str:
 
 
 def included_items(review: Review) -> pd.DataFrame:
-    """The included documents (``studies.csv``) as records for known-item recall (empty when not published)."""
+    """The included documents (``studies.csv``) as records in the normalised schema (empty when not published)."""
+    from synthesis.records import RECORD_FIELDS
+
     studies = review.table("studies.csv")
     if studies is None:
-        return pd.DataFrame(columns=["record_id", "title"])
-    return studies.rename(columns={"study_id": "record_id"})
+        return pd.DataFrame(columns=RECORD_FIELDS)
+    records = pd.DataFrame({
+        "record_id": studies["study_id"], "source_file": "studies.csv", "line": studies.attrs.get("lines"),
+        "database": review.slug, "format": "review folder", "type": studies["type"], "title": studies["title"],
+        "authors": studies["authors"].str.replace(", ", "; ", regex=False), "year": studies["year"],
+        "journal": studies["journal"], "volume": studies["volume"], "issue": studies["issue"],
+        "pages": studies["pages"], "doi": studies["doi"], "pmid": studies["pmid"], "abstract": "", "keywords": "",
+        "url": ""})
+    return records[RECORD_FIELDS].fillna("")
