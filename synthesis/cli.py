@@ -1,4 +1,4 @@
-"""The ``synthesis`` command line: run, check, new, records (import, dedup) and prisma."""
+"""The ``synthesis`` command line: run, check, new, records (import, dedup), prisma, qda and codebook."""
 
 from __future__ import annotations
 
@@ -48,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     dedup.add_argument("-o", "--output", required=True, metavar="DIR")
     dedup.add_argument("--prefer", default="", help="databases in order of preference for the kept record, "
                                                      "comma-separated")
+
+    qda = commands.add_parser("qda", help="read a REFI-QDA project (.qdpx) or codebook (.qdc) into codes.csv and "
+                                          "codings.csv")
+    qda.add_argument("file", metavar="FILE")
+    qda.add_argument("-o", "--output", required=True, metavar="DIR")
+
+    codebook = commands.add_parser("codebook", help="write a review's initial theory as a REFI-QDA codebook (.qdc)")
+    codebook.add_argument("review", metavar="REVIEW")
+    codebook.add_argument("-o", "--output", required=True, metavar="FILE.qdc")
 
     prisma = commands.add_parser("prisma", help="PRISMA 2020 counts, checks, PRISMA2020-app CSV and flow diagram")
     prisma.add_argument("review", metavar="REVIEW")
@@ -117,6 +126,35 @@ def _records(args) -> int:
     return 0
 
 
+def _qda(args) -> int:
+    from synthesis.outputs import write_text_atomic
+    from synthesis.qda import read_qda
+
+    project = read_qda(args.file)
+    folder = Path(args.output)
+    write_text_atomic(folder / "codes.csv", project.codes[["code_id", "name", "parent_id", "path"]]
+                      .to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(folder / "codings.csv", project.codings[["source", "code_id", "start", "end", "text"]]
+                      .to_csv(index=False, lineterminator="\n"))
+    print(f"{args.file}: {len(project.codes)} codes, {len(project.codings)} codings, {len(project.sources)} sources "
+          f"({project.origin or 'origin not stated'}); written to {folder}")
+    return 0
+
+
+def _codebook(args) -> int:
+    from synthesis import load_review
+    from synthesis.qda import codebook_from_theory, write_codebook
+
+    review = load_review(resolve_review(args.review))
+    codes = codebook_from_theory(review)
+    if codes.empty:
+        raise ReviewError(display_path(review.path / "theory/initial.yml"), "no initial theories to export",
+                          field="theories", hint="the codebook is built from theory/initial.yml")
+    write_codebook(codes, args.output)
+    print(f"{len(codes)} codes written to {args.output}")
+    return 0
+
+
 def _prisma(args) -> int:
     from synthesis import load_review, prisma
     from synthesis.outputs import save_figure, save_table
@@ -137,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status (0 success, 1 problems found, 2 bad input)."""
     args = build_parser().parse_args(argv)
     try:
-        commands = {"run": _run, "check": _check, "new": _new, "records": _records, "prisma": _prisma}
+        commands = {"run": _run, "check": _check, "new": _new, "records": _records, "prisma": _prisma, "qda": _qda,
+                    "codebook": _codebook}
         return commands[args.command](args)
     except ReviewProblems as exc:
         print(exc, file=sys.stderr)

@@ -67,3 +67,22 @@ def test_prisma_command(tmp_path, capsys):
     """`synthesis prisma REVIEW -o DIR` writes the counts, the app CSV and the diagram."""
     assert main(["prisma", "peer-relationship-appear", "-o", str(tmp_path)]) == 0
     assert (tmp_path / "tables/prisma2020.csv").is_file() and (tmp_path / "figures/prisma_flow.svg").is_file()
+
+
+def test_qda_command(shared, tmp_path, capsys):
+    """`synthesis qda FILE -o DIR` writes codes.csv (with parent_id and path) and codings.csv."""
+    import pandas as pd
+
+    assert main(["qda", str(shared / "fixtures/qdpx/qc-demo.qdpx"), "-o", str(tmp_path)]) == 0
+    assert "262 codes, 205 codings" in capsys.readouterr().out
+    codes = pd.read_csv(tmp_path / "codes.csv", keep_default_na=False)
+    assert list(codes.columns) == ["code_id", "name", "parent_id", "path"] and (codes["parent_id"] == "").sum() == 3
+    assert list(pd.read_csv(tmp_path / "codings.csv").columns) == ["source", "code_id", "start", "end", "text"]
+
+
+def test_codebook_command(tmp_path, capsys):
+    """`synthesis codebook REVIEW -o FILE.qdc` exports the initial theory; a review without one is refused."""
+    assert main(["codebook", "perinatal-peer-support", "-o", str(tmp_path / "t.qdc")]) == 0
+    assert (tmp_path / "t.qdc").read_text().startswith('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook')
+    assert main(["codebook", "psw-implementation", "-o", str(tmp_path / "u.qdc")]) == 2
+    assert "no initial theories" in capsys.readouterr().err
