@@ -8,7 +8,9 @@ from synthesis.review import Review
 from synthesis.tables import cell_values, percent, round_half_up
 
 __all__ = ["denominator", "unit_table", "unit_tally", "node_tally", "theme_ordering", "link_counts",
-           "documents_per_link", "subgroup_results", "denominator_sentence", "unit_tallies", "node_tallies"]
+           "documents_per_link", "subgroup_results", "denominator_sentence", "unit_tallies", "node_tallies",
+           "presence_matrix", "coded_in", "cooccurrence", "robustness", "leave_one_out", "node_labels",
+           "matrix_figure", "matrix_tallies", "labelled_cooccurrence", "robustness_table"]
 
 
 def denominator(review: Review) -> tuple[int, str]:
@@ -203,3 +205,159 @@ def node_tallies(review: Review, kinds: list[str], threshold_percent: float = 0.
         return pd.DataFrame()
     result = pd.concat(frames, ignore_index=True)
     return result[["kind"] + [c for c in result.columns if c != "kind"]]
+
+
+# --- the document x node matrix and what is computed from it ---------------------------------------------------
+
+def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
+    """Units x nodes, 1 where a unit is coded to a node, from every coding the review has.
+
+    Coding comes from ``coding/excerpts.csv`` (a document and the nodes its excerpt was coded to),
+    ``coding/links.csv`` (the documents cited for a context, mechanism and outcome) and the ``documents`` of
+    ``coding/nodes.csv``. Rows are every included document (``studies.csv``), coded or not; with
+    ``unit="intervention"`` (or ``"study"``) documents are pooled into the units they describe (``units`` column).
+    """
+    pairs: list[tuple[str, str]] = []
+    excerpts = review.table("coding/excerpts.csv")
+    if excerpts is not None:
+        pairs += [(document, node) for document, nodes_of in zip(excerpts["document"], excerpts["nodes"])
+                  for node in cell_values(nodes_of)]
+    links = review.table("coding/links.csv")
+    if links is not None:
+        pairs += [(document, node) for documents, *chain in
+                  zip(links["documents"], links["context"], links["mechanism"], links["outcome"])
+                  for document in cell_values(documents) for node in chain]
+    nodes = review.table("coding/nodes.csv")
+    if nodes is not None:
+        pairs += [(document, node) for node, documents in zip(nodes["node_id"], nodes["documents"])
+                  for document in cell_values(documents)]
+    studies = review.table("studies.csv")
+    documents = list(studies["study_id"]) if studies is not None else sorted({d for d, _ in pairs})
+    frame = pd.DataFrame(pairs, columns=["document", "node"]).drop_duplicates()
+    order = [n for n in (nodes["node_id"] if nodes is not None else []) if n in set(frame["node"])]
+    order += sorted(set(frame["node"]) - set(order))
+    matrix = pd.crosstab(frame["document"], frame["node"]).clip(upper=1).reindex(
+        index=documents, columns=order, fill_value=0).astype(int)
+    matrix.index.name, matrix.columns.name = "document", "node"
+    if unit != "document" and studies is not None:
+        membership = {study: cell_values(units) or ["not reported"]
+                      for study, units in zip(studies["study_id"], studies["units"])}
+        long = [(u, d) for d, units in membership.items() for u in units]
+        mapping = pd.DataFrame(long, columns=["unit", "document"])
+        matrix = mapping.merge(matrix, left_on="document", right_index=True).drop(columns="document") \
+            .groupby("unit", sort=True).max()
+        matrix.index.name = unit
+    return matrix
+
+
+def coded_in(matrix: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per node of a presence matrix: n units coded, N, percent, "coded in n of N (%)" and the rank (ties share)."""
+    total = len(matrix)
+    counts = matrix.sum(axis=0)
+    result = pd.DataFrame({"node_id": counts.index, "label": [(labels or {}).get(n, n) for n in counts.index],
+                           "n": counts.values.astype(int), "N": total})
+    result["percent"] = result["n"].map(lambda n: round_half_up(percent(n, total), 1) if total else 0.0)
+    result["coded in"] = result["n"].map(lambda n: _coded_in(int(n), total) if total else "")
+    result["rank"] = result["n"].rank(method="min", ascending=False).astype(int)
+    return result.sort_values(["rank"], kind="stable").reset_index(drop=True)
+
+
+def cooccurrence(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Nodes x nodes: the number of units coded to both (the diagonal is each node's own count)."""
+    values = matrix.to_numpy()
+    return pd.DataFrame(values.T @ values, index=matrix.columns, columns=matrix.columns)
+
+
+def _ordering_change(full: pd.Series, subset: pd.Series, top_k: int) -> dict:
+    from scipy.stats import kendalltau
+
+    present = full[full > 0].index
+    tau = kendalltau(full[present], subset.reindex(present, fill_value=0)).statistic if len(present) > 1 else 1.0
+    top_full = set(full.sort_values(ascending=False, kind="stable").index[:top_k])
+    top_subset = set(subset[subset > 0].sort_values(ascending=False, kind="stable").index[:top_k])
+    return {"kendall tau": round(float(tau), 3) if tau == tau else None,
+            f"enter top {top_k}": ", ".join(sorted(top_subset - top_full)),
+            f"leave top {top_k}": ", ".join(sorted(top_full - top_subset)),
+            "disappear": ", ".join(sorted(set(present) - set(subset[subset > 0].index)))}
+
+
+def robustness(matrix: pd.DataFrame, subsets: dict[str, list[str]], top_k: int = 5) -> pd.DataFrame:
+    """How the strength-of-theme ordering changes within subsets of units (subgroups, quality filters).
+
+    For each subset: its size, Kendall's tau between the node counts in all units and in the subset, nodes that
+    enter or leave the top k, and nodes that disappear (coded somewhere, but in no unit of the subset).
+    """
+    full = matrix.sum(axis=0)
+    rows = []
+    for name, members in subsets.items():
+        subset = matrix.loc[matrix.index.intersection(members)].sum(axis=0)
+        rows.append({"subset": name, "units": len(matrix.index.intersection(members)),
+                     **_ordering_change(full, subset, top_k)})
+    return pd.DataFrame(rows)
+
+
+def leave_one_out(matrix: pd.DataFrame, top_k: int = 5) -> pd.DataFrame:
+    """:func:`robustness` with each coded unit left out in turn (the least stable first)."""
+    coded = matrix.index[matrix.sum(axis=1) > 0]
+    result = robustness(matrix, {f"without {u}": [m for m in matrix.index if m != u] for u in coded}, top_k)
+    return result.sort_values(["kendall tau", "subset"], kind="stable").reset_index(drop=True)
+
+
+def node_labels(review: Review) -> dict[str, str]:
+    """Node id -> label, for showing matrices and tallies."""
+    nodes = review.table("coding/nodes.csv")
+    return dict(zip(nodes["node_id"], nodes["label"])) if nodes is not None else {}
+
+
+def matrix_figure(review: Review, unit: str = "document"):
+    """The presence matrix as a grid (units down, nodes across), or None when the review has no coding."""
+    import matplotlib.pyplot as plt
+
+    matrix = presence_matrix(review, unit)
+    if matrix.empty or not matrix.values.any():
+        return None
+    labels = node_labels(review)
+    fig, ax = plt.subplots(figsize=(max(6, 0.42 * matrix.shape[1] + 2.5), max(3.5, 0.26 * matrix.shape[0] + 2)))
+    ax.imshow(matrix.values, cmap="Blues", vmin=0, vmax=1.4, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(matrix.shape[1]), [labels.get(n, n)[:34] for n in matrix.columns], rotation=60, ha="right",
+                  fontsize=7)
+    ax.set_yticks(range(matrix.shape[0]), list(matrix.index), fontsize=7)
+    ax.set_title(f"{unit.capitalize()} x node: coded (dark) or not, {review.slug}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def matrix_tallies(review: Review, unit: str = "document") -> pd.DataFrame:
+    """:func:`coded_in` of the presence matrix, with node labels (empty when the review has no coding)."""
+    matrix = presence_matrix(review, unit)
+    if matrix.empty or not matrix.values.any():
+        return pd.DataFrame()
+    return coded_in(matrix, node_labels(review))
+
+
+def labelled_cooccurrence(review: Review, rows_kind: str, columns_kind: str, unit: str = "document") -> pd.DataFrame:
+    """Co-occurrence of one kind of node with another (e.g. mechanisms x outcomes), labelled."""
+    matrix = presence_matrix(review, unit)
+    nodes = review.table("coding/nodes.csv")
+    if matrix.empty or nodes is None:
+        return pd.DataFrame()
+    kinds = dict(zip(nodes["node_id"], nodes["kind"]))
+    table = cooccurrence(matrix)
+    rows = [n for n in table.index if kinds.get(n) == rows_kind]
+    columns = [n for n in table.columns if kinds.get(n) == columns_kind]
+    if not rows or not columns:
+        return pd.DataFrame()
+    labels = node_labels(review)
+    return table.loc[rows, columns].rename(index=labels, columns=labels)
+
+
+def robustness_table(review: Review, top_k: int = 5, unit: str = "document") -> pd.DataFrame:
+    """Leave-one-out robustness of the ordering computed from the review's own coding (empty without coding)."""
+    matrix = presence_matrix(review, unit)
+    if matrix.empty or not matrix.values.any():
+        return pd.DataFrame()
+    table = leave_one_out(matrix, top_k)
+    labels = node_labels(review)
+    for column in [c for c in table.columns if c.startswith(("enter", "leave", "disappear"))]:
+        table[column] = table[column].map(lambda s: ", ".join(labels.get(x, x) for x in s.split(", ")) if s else "")
+    return table

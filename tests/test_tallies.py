@@ -57,3 +57,58 @@ def test_subgroup_percentages_recomputed(ibrahim):
     """13/42 is 31.0% at one decimal, where the paper prints 30.9%."""
     table = tallies.subgroup_results(ibrahim).set_index("subgroup")
     assert table.loc["individual", ["published %", "recomputed %"]].tolist() == [30.9, 31.0]
+
+
+def test_presence_matrix_from_links(hackmann):
+    """APPEAR's matrix has all 20 papers; each paper cited for a link is coded to its context, mechanism, outcome."""
+    matrix = tallies.presence_matrix(hackmann)
+    assert matrix.shape == (20, 16) and set(matrix.values.ravel()) == {0, 1}
+    assert matrix.loc["barr2020", "C-accepting"] == 1 and matrix.loc["barr2020", "C-reciprocal"] == 0
+    assert matrix.sum(axis=1).min() > 0
+
+
+def test_coded_in_from_matrix(hackmann):
+    """Counted from the citations, 'I am acceptable or worthwhile' is the strongest node: 12 of 20 papers."""
+    table = tallies.matrix_tallies(hackmann)
+    assert table.iloc[0][["node_id", "coded in", "rank"]].tolist() == ["M-self-acceptable", "12 of 20 (60%)", 1]
+
+
+def test_cooccurrence_diagonal_is_the_count(hackmann):
+    """A node's co-occurrence with itself is its own count, and the table is symmetric."""
+    matrix = tallies.presence_matrix(hackmann)
+    table = tallies.cooccurrence(matrix)
+    assert (table.values.diagonal() == matrix.sum(axis=0).values).all() and (table.values == table.values.T).all()
+
+
+def test_robustness_detects_a_subset_that_changes_the_order():
+    """Tau is 1 for the whole set; a subset where one node disappears is reported with it."""
+    import pandas as pd
+
+    matrix = pd.DataFrame({"a": [1, 1, 1, 0], "b": [1, 1, 0, 0], "c": [0, 0, 1, 1]}, index=["d1", "d2", "d3", "d4"])
+    table = tallies.robustness(matrix, {"all": list(matrix.index), "first two": ["d1", "d2"]}, top_k=2).set_index("subset")
+    assert table.loc["all", "kendall tau"] == 1.0 and table.loc["all", "disappear"] == ""
+    assert table.loc["first two", "disappear"] == "c" and table.loc["first two", "units"] == 2
+
+
+def test_leave_one_out_orders_least_stable_first(hackmann):
+    """Leaving one paper out never drops tau below 0.85 for APPEAR, and the least stable row comes first."""
+    table = tallies.robustness_table(hackmann)
+    assert list(table["kendall tau"]) == sorted(table["kendall tau"]) and table["kendall tau"].min() > 0.85
+
+
+def test_units_pool_documents(review_copy):
+    """With unit='intervention', documents describing one intervention count once."""
+    from synthesis import load_review
+
+    folder = review_copy("peer-relationship-appear")
+    path = folder / "studies.csv"
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].replace(',,"Design', ',U1,"Design', 1) if ',,"Design' in lines[1] else lines[1]
+    path.write_text("\n".join(lines) + "\n")
+    matrix = tallies.presence_matrix(load_review(folder), unit="intervention")
+    assert "U1" in matrix.index and "not reported" in matrix.index
+
+
+def test_no_coding(ibrahim):
+    """A review without per-document coding has an empty matrix table and no figure."""
+    assert tallies.matrix_tallies(ibrahim).empty and tallies.matrix_figure(ibrahim) is None
