@@ -13,7 +13,7 @@ def _citations(review: Review) -> dict[str, str]:
     studies = review.table("studies.csv")
     if studies is None:
         return {}
-    return {row["study_id"]: f"{row['authors'].split(',')[0]} {row['year']}" for _, row in studies.iterrows()}
+    return {row["study_id"]: f"{row['authors'].split(',')[0]} {row['year']}" for row in studies.to_dict("records")}
 
 
 def excerpts_table(review: Review) -> pd.DataFrame:
@@ -25,10 +25,12 @@ def excerpts_table(review: Review) -> pd.DataFrame:
     nodes = review.table("coding/nodes.csv")
     labels = dict(zip(nodes["node_id"], nodes["label"])) if nodes is not None else {}
     cite = _citations(review)
-    rows = [{"excerpt": e["excerpt_id"], "document": cite.get(e["document"], e["document"]), "page": e["page"] or "",
-             "nodes": "; ".join(labels.get(n, n) for n in e["nodes"]), "quote": e["quote"]}
-            for _, e in excerpts.iterrows()]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame({
+        "excerpt": excerpts["excerpt_id"],
+        "document": excerpts["document"].map(lambda d: cite.get(d, d)),
+        "page": excerpts["page"].fillna(""),
+        "nodes": excerpts["nodes"].map(lambda nodes: "; ".join(labels.get(n, n) for n in nodes or [])),
+        "quote": excerpts["quote"]}, columns=columns).reset_index(drop=True)
 
 
 def determinants_table(review: Review) -> pd.DataFrame:
@@ -56,11 +58,11 @@ def audit_trail(review: Review) -> pd.DataFrame:
     excerpts = review.table("coding/excerpts.csv")
     cite = _citations(review)
     rows = []
-    for _, link in links.iterrows():
+    for link in links.to_dict("records"):
         wanted = {link["context"], link["mechanism"], link["outcome"]}
         quotes = []
         if excerpts is not None:
-            for _, excerpt in excerpts.iterrows():
+            for excerpt in excerpts.to_dict("records"):
                 if wanted <= set(excerpt["nodes"]) and excerpt["document"] in link["documents"]:
                     quotes.append(f"{cite.get(excerpt['document'], excerpt['document'])}, p. {excerpt['page']}: "
                                   f"\u201c{excerpt['quote'][:90]}\u2026\u201d")

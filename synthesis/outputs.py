@@ -10,7 +10,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["save_table", "save_figure", "write_text_atomic", "configure_display"]
+__all__ = ["save_table", "save_figure", "write_text_atomic", "configure_display", "MARKDOWN_ROWS"]
 
 # Fixed ids and no dates, so that SVGs are byte-identical from run to run.
 matplotlib.rcParams["svg.hashsalt"] = "synthesis"
@@ -27,8 +27,13 @@ def write_text_atomic(path: Path, text: str) -> None:
     os.replace(handle.name, path)
 
 
+#: Tables longer than this are written as CSV only: a Markdown copy of them would be slow and unreadable.
+MARKDOWN_ROWS = 5000
+
+
 def save_table(table: pd.DataFrame, name: str, output_dir: str | Path | None) -> pd.DataFrame:
-    """Write ``table`` as ``tables/<name>.csv`` and ``.md`` under ``output_dir`` and return it for display.
+    """Write ``table`` as ``tables/<name>.csv`` (and ``.md`` up to :data:`MARKDOWN_ROWS` rows) under
+    ``output_dir`` and return it for display.
 
     With ``output_dir`` None nothing is written (a notebook run only for reading).
     """
@@ -39,7 +44,8 @@ def save_table(table: pd.DataFrame, name: str, output_dir: str | Path | None) ->
             if flat[column].map(lambda v: isinstance(v, list)).any():
                 flat[column] = flat[column].map(lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v)
         write_text_atomic(folder / f"{name}.csv", flat.to_csv(index=False, lineterminator="\n"))
-        write_text_atomic(folder / f"{name}.md", flat.to_markdown(index=False) + "\n")
+        if len(flat) <= MARKDOWN_ROWS:
+            write_text_atomic(folder / f"{name}.md", flat.to_markdown(index=False) + "\n")
     return table
 
 

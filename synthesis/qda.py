@@ -254,7 +254,7 @@ def codebook_from_theory(review: Review) -> pd.DataFrame:
             rows.append({"code_id": topic_id, "name": topic["label"], "parent_id": area_id,
                          "path": f"{area['label']}/{topic['label']}", "codable": True,
                          "description": f"Topic {topic['id']}", "color": ""})
-            for _, theory in table[table["topic"] == topic["id"]].iterrows():
+            for theory in table[table["topic"] == topic["id"]].to_dict("records"):
                 parts = [theory["statement"]] + [f"{kind}: {'; '.join(theory[kind])}" for kind in
                                                   ("contexts", "mechanisms", "outcomes") if theory[kind]]
                 name = f"Theory {theory['label']}"
@@ -280,7 +280,7 @@ def write_codebook(codes: pd.DataFrame, path: str | Path, namespace: str = CODEB
         root = Element("CodeBook", {"xmlns": namespace, "origin": origin})
         parent = SubElement(root, "Codes")
     elements = {"": parent}
-    for _, code in codes.iterrows():
+    for code in codes.to_dict("records"):
         attributes = {"guid": code["code_id"], "name": code["name"], "isCodable": str(bool(code["codable"])).lower()}
         if code.get("color"):
             attributes["color"] = code["color"]

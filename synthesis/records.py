@@ -555,7 +555,7 @@ def write_ris(frame: pd.DataFrame, path: str | Path) -> None:
     from synthesis.outputs import write_text_atomic
 
     lines = []
-    for _, record in frame.iterrows():
+    for record in frame.to_dict("records"):
         for tag, column in _RIS_OUT:
             value = record.get(column)
             if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":

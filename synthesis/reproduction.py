@@ -115,7 +115,7 @@ def _check(review, spec):
     if name == "themes_within_contexts":
         counts = nodes.set_index("node_id")["published_n"]
         themes = nodes[nodes["kind"] == "theme"]
-        return "yes" if all(counts[t["parent_id"]] >= t["published_n"] for _, t in themes.iterrows()) else "no"
+        return "yes" if all(counts[t["parent_id"]] >= t["published_n"] for t in themes.to_dict("records")) else "no"
     raise LookupError(f"unknown check {name!r}")
 
 

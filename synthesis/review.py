@@ -37,12 +37,18 @@ class Review:
         Parsed YAML files by their path in the folder (``prisma.yml``, ``theory/initial.yml`` ...).
     tables : dict
         CSV files as DataFrames by their path in the folder (``studies.csv`` ...).
+    lines : dict
+        For each CSV file, the line on which each of its rows starts.
+    cache : dict
+        Results computed from the (read-only) data that several steps share, such as the presence matrix.
     """
 
     path: Path
     meta: dict
     documents: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    lines: dict[str, list[int]] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def slug(self) -> str:
@@ -80,7 +86,7 @@ def _known_values(target: str, tables: dict[str, pd.DataFrame]) -> set | None:
 
 
 def _check_references(schema: FileSchema, display: str, table_or_doc: Any,
-                      tables: dict[str, pd.DataFrame]) -> list[Problem]:
+                      tables: dict[str, pd.DataFrame], lines: list[int] | None = None) -> list[Problem]:
     problems = []
     for column, target in schema.references.items():
         known = _known_values(target, tables)
@@ -88,7 +94,7 @@ def _check_references(schema: FileSchema, display: str, table_or_doc: Any,
         if known is None:
             continue
         if schema.kind == "csv":
-            rows = zip(table_or_doc[column], table_or_doc.attrs.get("lines", []))
+            rows = zip(table_or_doc[column], lines or [])
             for value, line in rows:
                 for item in (value if isinstance(value, list) else [value]):
                     if item is not None and item not in known:
@@ -178,7 +184,7 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
                               "give the path of a folder holding review.yml, e.g. data/reviews/<slug>")]
     schemas = file_schemas()
     problems: list[Problem] = []
-    documents, tables, displays = {}, {}, {}
+    documents, tables, displays, lines = {}, {}, {}, {}
     for relative, schema in schemas.items():
         file_path = path / relative
         if not file_path.is_file():
@@ -186,7 +192,7 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
         display = display_path(file_path)
         displays[relative] = display
         if schema.kind == "csv":
-            table, found = read_table(file_path, schema, display)
+            table, found, lines[relative] = read_table(file_path, schema, display)
             tables[relative] = table
         else:
             document, found = read_document(file_path, schema, display)
@@ -208,7 +214,7 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
         return None, problems
     for relative, schema in schemas.items():
         if relative in tables:
-            problems.extend(_check_references(schema, displays[relative], tables[relative], tables))
+            problems.extend(_check_references(schema, displays[relative], tables[relative], tables, lines[relative]))
         elif relative in documents and schema.references:
             problems.extend(_check_references(schema, displays[relative], documents[relative], tables))
     problems.extend(_check_theories(documents, displays))
@@ -217,7 +223,8 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
         problems.append(Problem(displays["review.yml"], documents["review.yml"].line_of(("slug",)), "slug",
                                 f"{meta['slug']!r} differs from the folder name {path.name!r}",
                                 "rename the folder or the slug so that they agree"))
-    review = Review(path=path, meta=meta, documents={k: v.data for k, v in documents.items()}, tables=tables)
+    review = Review(path=path, meta=meta, documents={k: v.data for k, v in documents.items()}, tables=tables,
+                    lines=lines)
     return review, sorted(set(problems))
 
 

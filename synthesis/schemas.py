@@ -172,7 +172,29 @@ def _coerce(value: str, spec: dict) -> Any:
     return value
 
 
-def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFrame, list[Problem]]:
+@cache
+def _compiled(name: str):
+    import fastjsonschema
+
+    schema = next(s for s in file_schemas().values() if s.name == name)
+    return fastjsonschema.compile({k: v for k, v in schema.json_schema.items() if k != "$schema"})
+
+
+def _fast_validator(schema: FileSchema):
+    """A compiled validator answering valid or not; rows it rejects are re-checked by jsonschema for the message."""
+    validate = _compiled(schema.name)
+
+    def is_valid(instance: dict) -> bool:
+        try:
+            validate(instance)
+        except Exception:  # noqa: BLE001 - any failure sends the row to the detailed validator
+            return False
+        return True
+
+    return is_valid
+
+
+def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFrame, list[Problem], list[int]]:
     """Read a CSV file of a review folder and validate every row.
 
     Parameters
@@ -188,9 +210,11 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
     -------
     table : pandas.DataFrame
         One row per data row, columns in schema order; empty cells are missing values
-        (``None``), ``;``-separated list columns are lists. ``table.attrs["lines"]`` holds the
-        line on which each row starts.
+        (``None``), ``;``-separated list columns are lists.
     problems : list of Problem
+    lines : list of int
+        The line on which each row starts (kept apart from the table: pandas copies ``attrs`` into every row
+        it iterates, which would make each row cost as much as the whole file).
     """
     problems: list[Problem] = []
     try:
@@ -198,15 +222,16 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return pd.DataFrame(columns=schema.columns), [
-            Problem(display, line, "", f"not UTF-8 text ({exc.reason})", "save the file as UTF-8 CSV")]
+            Problem(display, line, "", f"not UTF-8 text ({exc.reason})", "save the file as UTF-8 CSV")], []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        return pd.DataFrame(columns=schema.columns), [Problem(display, 1, "", f"not valid CSV: {exc}", "check quoting")]
+        return pd.DataFrame(columns=schema.columns), [Problem(display, 1, "", f"not valid CSV: {exc}",
+                                                              "check quoting")], []
     if not header:
         return pd.DataFrame(columns=schema.columns), [
-            Problem(display, 1, "", "the file is empty", f"write a header row: {','.join(schema.columns)}")]
+            Problem(display, 1, "", "the file is empty", f"write a header row: {','.join(schema.columns)}")], []
     header = [h.strip() for h in header]
     properties = schema.json_schema.get("properties", {})
     for column in schema.required:
@@ -223,9 +248,10 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
             problems.append(Problem(display, 1, column, "column appears twice", "keep one of them"))
         seen_header.add(column)
     if problems:
-        return pd.DataFrame(columns=schema.columns), problems
+        return pd.DataFrame(columns=schema.columns), problems, []
 
     row_validator = jsonschema.Draft202012Validator(schema.json_schema)
+    row_is_valid = _fast_validator(schema)
     records, lines = [], []
     keys: dict[Any, int] = {}
     line = reader.line_num + 1
@@ -253,7 +279,7 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
             else:
                 record[column] = _coerce(value, spec)
         instance = {k: v for k, v in record.items() if v is not None}
-        for error in row_validator.iter_errors(instance):
+        for error in ([] if row_is_valid(instance) else row_validator.iter_errors(instance)):
             column = error.message.split("'")[1] if error.validator == "required" else ".".join(
                 str(p) for p in list(error.absolute_path)[:1])
             message, hint = _message(error)
@@ -275,9 +301,7 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
     # Keep None for empty cells whatever dtype pandas infers (it would turn them into NaN).
     table = table[schema.columns].astype(object)
     table = table.where(table.notna(), None)
-    table.attrs["lines"] = lines
-    table.attrs["file"] = display
-    return table, problems
+    return table, problems, lines
 
 
 def _type_text(name: str, spec: dict, schema: FileSchema) -> str:

@@ -184,7 +184,7 @@ def included_items(review: Review) -> pd.DataFrame:
     if studies is None:
         return pd.DataFrame(columns=RECORD_FIELDS)
     records = pd.DataFrame({
-        "record_id": studies["study_id"], "source_file": "studies.csv", "line": studies.attrs.get("lines"),
+        "record_id": studies["study_id"], "source_file": "studies.csv", "line": review.lines.get("studies.csv"),
         "database": review.slug, "format": "review folder", "type": studies["type"], "title": studies["title"],
         "authors": studies["authors"].str.replace(", ", "; ", regex=False), "year": studies["year"],
         "journal": studies["journal"], "volume": studies["volume"], "issue": studies["issue"],

@@ -52,7 +52,7 @@ def unit_tally(review: Review, column: str) -> pd.DataFrame:
     total = len(table)
     id_column = table.columns[0]
     members: dict[str, list[str]] = {}
-    for _, row in table.iterrows():
+    for row in table.to_dict("records"):
         values = cell_values(row[column]) or ["not reported"]
         for value in values:
             members.setdefault(str(value), []).append(str(row.get("label") or row[id_column]))
@@ -65,7 +65,10 @@ def unit_tally(review: Review, column: str) -> pd.DataFrame:
 
 
 def _implied_n(published_percent: float, total: int) -> int | None:
-    candidates = [n for n in range(total + 1) if round_half_up(percent(n, total), 0) == round_half_up(published_percent, 0)]
+    """The one whole number of units that rounds to the published percentage, or None if none or several do."""
+    target = round_half_up(published_percent, 0)
+    low, high = int((target - 0.5) * total / 100) - 1, int((target + 0.5) * total / 100) + 1
+    candidates = [n for n in range(max(low, 0), min(high, total) + 1) if round_half_up(percent(n, total), 0) == target]
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -96,10 +99,11 @@ def node_tally(review: Review, kind: str | None = None, threshold_percent: float
     labels = dict(zip(nodes["node_id"], nodes["label"]))
     selected = nodes if kind is None else nodes[nodes["kind"] == kind]
     rows = []
-    for _, node in selected.iterrows():
+    for node in selected.to_dict("records"):
         n, basis = node["published_n"], "published n"
         if n is None or pd.isna(n):
-            n = _implied_n(node["published_percent"], total) if node["published_percent"] is not None else None
+            published = node["published_percent"]
+            n = _implied_n(published, total) if published is not None and not pd.isna(published) else None
             basis = "implied by published %" if n is not None else "not reported"
         if n is None:
             continue
@@ -133,7 +137,7 @@ def link_counts(review: Review) -> pd.DataFrame:
     nodes = review.table("coding/nodes.csv")
     labels = dict(zip(nodes["node_id"], nodes["label"])) if nodes is not None else {}
     chains: dict[tuple, dict] = {}
-    for _, link in links.iterrows():
+    for link in links.to_dict("records"):
         key = (link["context"], link["mechanism"], link["outcome"])
         chain = chains.setdefault(key, {"documents": set(), "links": []})
         chain["documents"].update(link["documents"])
@@ -168,7 +172,7 @@ def subgroup_results(review: Review) -> pd.DataFrame:
     if subgroups is None:
         return pd.DataFrame(columns=columns)
     rows = []
-    for _, row in subgroups.iterrows():
+    for row in subgroups.to_dict("records"):
         recomputed = None
         if row["n_studies"] is not None and row["denominator"]:
             decimals = 1 if row["published_percent"] is not None and float(row["published_percent"]) % 1 else 0
@@ -216,7 +220,11 @@ def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
     ``coding/links.csv`` (the documents cited for a context, mechanism and outcome) and the ``documents`` of
     ``coding/nodes.csv``. Rows are every included document (``studies.csv``), coded or not; with
     ``unit="intervention"`` (or ``"study"``) documents are pooled into the units they describe (``units`` column).
+    The matrix is computed once per review and unit and shared: treat it as read-only.
     """
+    cached = review.cache.get(("presence_matrix", unit))
+    if cached is not None:
+        return cached
     pairs: list[tuple[str, str]] = []
     excerpts = review.table("coding/excerpts.csv")
     if excerpts is not None:
@@ -234,8 +242,9 @@ def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
     studies = review.table("studies.csv")
     documents = list(studies["study_id"]) if studies is not None else sorted({d for d, _ in pairs})
     frame = pd.DataFrame(pairs, columns=["document", "node"]).drop_duplicates()
-    order = [n for n in (nodes["node_id"] if nodes is not None else []) if n in set(frame["node"])]
-    order += sorted(set(frame["node"]) - set(order))
+    coded_nodes = set(frame["node"])
+    order = [n for n in (nodes["node_id"] if nodes is not None else []) if n in coded_nodes]
+    order += sorted(coded_nodes - set(order))
     matrix = pd.crosstab(frame["document"], frame["node"]).clip(upper=1).reindex(
         index=documents, columns=order, fill_value=0).astype(int)
     matrix.index.name, matrix.columns.name = "document", "node"
@@ -247,6 +256,7 @@ def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
         matrix = mapping.merge(matrix, left_on="document", right_index=True).drop(columns="document") \
             .groupby("unit", sort=True).max()
         matrix.index.name = unit
+    review.cache[("presence_matrix", unit)] = matrix
     return matrix
 
 
@@ -297,9 +307,21 @@ def robustness(matrix: pd.DataFrame, subsets: dict[str, list[str]], top_k: int =
 
 
 def leave_one_out(matrix: pd.DataFrame, top_k: int = 5) -> pd.DataFrame:
-    """:func:`robustness` with each coded unit left out in turn (the least stable first)."""
-    coded = matrix.index[matrix.sum(axis=1) > 0]
-    result = robustness(matrix, {f"without {u}": [m for m in matrix.index if m != u] for u in coded}, top_k)
+    """:func:`robustness` with each coded unit left out in turn (the least stable first).
+
+    The counts without one unit are the full counts minus that unit's row, so each case costs one pass over
+    the nodes, not over the whole matrix.
+    """
+    full = matrix.sum(axis=0)
+    rows = []
+    for unit, coded_row in zip(matrix.index, matrix.to_numpy()):
+        if not coded_row.any():
+            continue
+        subset = pd.Series(full.to_numpy() - coded_row, index=full.index)
+        rows.append({"subset": f"without {unit}", "units": len(matrix) - 1, **_ordering_change(full, subset, top_k)})
+    result = pd.DataFrame(rows)
+    if result.empty:
+        return result
     return result.sort_values(["kendall tau", "subset"], kind="stable").reset_index(drop=True)
 
 
@@ -317,11 +339,20 @@ def matrix_figure(review: Review, unit: str = "document"):
     if matrix.empty or not matrix.values.any():
         return None
     labels = node_labels(review)
-    fig, ax = plt.subplots(figsize=(max(6, 0.42 * matrix.shape[1] + 2.5), max(3.5, 0.26 * matrix.shape[0] + 2)))
+    # The figure grows with the matrix up to a page; beyond 80 rows or columns the labels would be unreadable,
+    # so they are left off (the table beside it names every node) and the size stays bounded.
+    rows, columns = matrix.shape
+    fig, ax = plt.subplots(figsize=(min(14, max(6, 0.42 * columns + 2.5)), min(12, max(3.5, 0.26 * rows + 2))))
     ax.imshow(matrix.values, cmap="Blues", vmin=0, vmax=1.4, aspect="auto", interpolation="nearest")
-    ax.set_xticks(range(matrix.shape[1]), [labels.get(n, n)[:34] for n in matrix.columns], rotation=60, ha="right",
-                  fontsize=7)
-    ax.set_yticks(range(matrix.shape[0]), list(matrix.index), fontsize=7)
+    if columns <= 80:
+        ax.set_xticks(range(columns), [labels.get(n, n)[:34] for n in matrix.columns], rotation=60, ha="right",
+                      fontsize=7)
+    else:
+        ax.set_xlabel(f"{columns} nodes")
+    if rows <= 80:
+        ax.set_yticks(range(rows), list(matrix.index), fontsize=7)
+    else:
+        ax.set_ylabel(f"{rows} {unit}s")
     ax.set_title(f"{unit.capitalize()} x node: coded (dark) or not, {review.slug}", fontsize=9)
     fig.tight_layout()
     return fig

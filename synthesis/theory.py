@@ -81,7 +81,7 @@ def element_inventory(review: Review) -> pd.DataFrame:
     """Every context, mechanism and outcome stated for the theories, with the theories that use it."""
     table = theory_table(review)
     uses: dict[tuple[str, str], list[str]] = {}
-    for _, row in table.iterrows():
+    for row in table.to_dict("records"):
         for kind in ("contexts", "mechanisms", "outcomes"):
             for element in row[kind]:
                 uses.setdefault((kind[:-1], element), []).append(row["label"])
@@ -102,7 +102,7 @@ def theory_sources(review: Review) -> pd.DataFrame:
     if sources is None:
         return pd.DataFrame(columns=["source_id", "kind", "name", "ref_number", "used_for", "theories"])
     table = theory_table(review)
-    drawn = {sid: [r["label"] for _, r in table.iterrows() if sid in r["sources"]] for sid in sources["source_id"]}
+    drawn = {sid: [r["label"] for r in table.to_dict("records") if sid in r["sources"]] for sid in sources["source_id"]}
     shown = sources[["source_id", "kind", "name", "ref_number", "used_for"]].copy()
     shown["theories"] = shown["source_id"].map(lambda s: ", ".join(drawn[s]))
     return shown.fillna("").reset_index(drop=True)
@@ -124,7 +124,7 @@ def final_status(review: Review, fmt: str = "markdown") -> pd.DataFrame:
     final = review.document("theory/final.yml") or {}
     notes = {t["id"]: t.get("note", "") for t in final.get("theories") or []}
     rows = []
-    for _, row in table.iterrows():
+    for row in table.to_dict("records"):
         text = f"{row['label']}: {row['statement'] or row['topic_label']}".strip(": ")
         rows.append({"theory": row["id"], "status": row["status"],
                      "as set in the final model": styled_statement(text, row["status"], fmt),
@@ -153,7 +153,7 @@ def theory_map(review: Review) -> plt.Figure | None:
         graph.add_edge(topic["area"], topic["id"])
     sources = review.table("theory/sources.csv")
     names = dict(zip(sources["source_id"], sources["name"])) if sources is not None else {}
-    for _, row in table.iterrows():
+    for row in table.to_dict("records"):
         for source_id in row["sources"]:
             graph.add_node(source_id, layer=2, label=names.get(source_id, source_id))
             graph.add_edge(row["topic"], source_id)

@@ -6,7 +6,8 @@ from synthesis.schemas import file_schemas, read_table, schema_for
 def _read(tmp_path, text, schema="search/log.csv"):
     path = tmp_path / "t.csv"
     path.write_text(text, encoding="utf-8")
-    return read_table(path, schema_for(schema), "t.csv")
+    table, problems, _ = read_table(path, schema_for(schema), "t.csv")
+    return table, problems
 
 
 def test_every_schema_has_a_distinct_path():
@@ -44,10 +45,12 @@ def test_duplicate_key(tmp_path):
 def test_empty_cells_are_none_and_lists_split(tmp_path):
     """Empty cells become None and list columns are split on semicolons."""
     text = "study_id,authors,year,title,type,countries,source\ns1,A,2020,T,article,UK; USA,x\ns2,B,2021,U,report,,x\n"
-    table, problems = _read(tmp_path, text, "studies.csv")
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    table, problems, lines = read_table(path, schema_for("studies.csv"), "t.csv")
     assert not problems
     assert table.loc[0, "countries"] == ["UK", "USA"] and table.loc[1, "countries"] is None
-    assert table.attrs["lines"] == [2, 3]
+    assert lines == [2, 3] and not table.attrs
 
 
 def test_non_finite_numbers_are_refused(tmp_path):
