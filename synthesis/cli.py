@@ -1,4 +1,4 @@
-"""The ``synthesis`` command line: run, check, new, records (import, dedup), prisma, qda and codebook."""
+"""The ``synthesis`` command line: run, check, new, records (import, dedup), prisma, qda, coding and codebook."""
 
 from __future__ import annotations
 
@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
                                           "codings.csv")
     qda.add_argument("file", metavar="FILE")
     qda.add_argument("-o", "--output", required=True, metavar="DIR")
+
+    coding = commands.add_parser("coding", help="bring coded excerpts into a review's coding/excerpts.csv")
+    coding_commands = coding.add_subparsers(dest="coding_command", required=True)
+    coding_import = coding_commands.add_parser("import", help="from a CSV/XLSX sheet or a REFI-QDA project (.qdpx)")
+    coding_import.add_argument("file", metavar="FILE")
+    coding_import.add_argument("-o", "--output", required=True, metavar="excerpts.csv")
 
     codebook = commands.add_parser("codebook", help="write a review's initial theory as a REFI-QDA codebook (.qdc)")
     codebook.add_argument("review", metavar="REVIEW")
@@ -141,6 +147,22 @@ def _qda(args) -> int:
     return 0
 
 
+def _coding(args) -> int:
+    from synthesis.coding import excerpts_from_qda, excerpts_from_sheet
+    from synthesis.outputs import write_text_atomic
+
+    if Path(args.file).suffix.lower() in (".qdpx", ".qde"):
+        excerpts, problems = excerpts_from_qda(args.file), []
+    else:
+        excerpts, problems = excerpts_from_sheet(args.file)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    write_text_atomic(Path(args.output), excerpts.to_csv(index=False, lineterminator="\n"))
+    print(f"{args.file}: {len(excerpts)} excerpts written to {args.output}"
+          + (f"; {len(problems)} problem(s) above" if problems else ""))
+    return 1 if any(p.field == "document/quote/node" for p in problems) else 0
+
+
 def _codebook(args) -> int:
     from synthesis import load_review
     from synthesis.qda import codebook_from_theory, write_codebook
@@ -176,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         commands = {"run": _run, "check": _check, "new": _new, "records": _records, "prisma": _prisma, "qda": _qda,
-                    "codebook": _codebook}
+                    "codebook": _codebook, "coding": _coding}
         return commands[args.command](args)
     except ReviewProblems as exc:
         print(exc, file=sys.stderr)

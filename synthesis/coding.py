@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from synthesis.review import Review
 
-__all__ = ["excerpts_table", "determinants_table", "audit_trail"]
+__all__ = ["excerpts_table", "determinants_table", "audit_trail", "excerpts_from_sheet", "excerpts_from_qda"]
 
 
 def _citations(review: Review) -> dict[str, str]:
@@ -71,3 +73,83 @@ def audit_trail(review: Review) -> pd.DataFrame:
                      "documents": "; ".join(cite.get(d, d) for d in link["documents"]),
                      "quotes": " | ".join(quotes)})
     return pd.DataFrame(rows, columns=columns)
+
+
+_SHEET_COLUMNS = {
+    "document": ["document", "doc", "source", "study", "paper", "file"],
+    "page": ["page", "location", "loc", "position", "line"],
+    "quote": ["quote", "excerpt", "text", "segment", "coded text"],
+    "node": ["node", "code", "codes", "nodes", "theme"],
+    "role": ["role", "cmo", "element"],
+    "mode": ["mode", "coding", "type", "reasoning"],
+    "coder": ["coder", "user", "reviewer", "author"],
+}
+_ROLES = {"c": "C", "context": "C", "m": "M", "mechanism": "M", "o": "O", "outcome": "O", "link": "link",
+          "cmo": "CMO", "cm": "CM", "mo": "MO"}
+_MODES = {"deductive", "inductive", "partial", "retroductive"}
+
+
+def excerpts_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list]:
+    """Coded excerpts from a CSV or XLSX sheet with columns such as document, page, quote, node, role, mode, coder.
+
+    Column names are matched loosely (``Code``, ``Codes`` and ``Node`` are all the node). Returns the rows in the
+    review's ``coding/excerpts.csv`` layout and a problem for each row that cannot be used (it is kept out, and
+    said so, never silently dropped).
+    """
+    import re
+
+    from synthesis.errors import Problem, ReviewError
+
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        sheet = pd.read_excel(path, dtype=str).fillna("")
+        first_line = 2
+    else:
+        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+        first_line = 2
+    squashed = {re.sub(r"[^a-z]", "", c.lower()): c for c in sheet.columns}
+    mapping = {target: next((squashed[s.replace(" ", "")] for s in synonyms if s.replace(" ", "") in squashed), None)
+               for target, synonyms in _SHEET_COLUMNS.items()}
+    missing = [t for t in ("document", "quote", "node") if mapping[t] is None]
+    if missing:
+        raise ReviewError(path, f"no column for {', '.join(missing)}", line=1, field="header",
+                          hint="name the columns document, quote and node (page, role, mode, coder are optional); "
+                               "found: " + ", ".join(sheet.columns))
+    rows, problems = [], []
+    for index, record in enumerate(sheet.to_dict("records")):
+        line = first_line + index
+        value = {t: str(record[c]).strip() if c else "" for t, c in mapping.items()}
+        if not (value["document"] and value["quote"] and value["node"]):
+            problems.append(Problem(str(path), line, "document/quote/node", "row lacks a document, quote or node",
+                                    "fill the three, or delete the row"))
+            continue
+        role = _ROLES.get(value["role"].lower(), "") if value["role"] else ""
+        mode = value["mode"].lower() if value["mode"].lower() in _MODES else ""
+        if value["role"] and not role:
+            problems.append(Problem(str(path), line, "role", f"{value['role']!r} is not C, M, O, CMO or link",
+                                    "the role was left empty"))
+        if value["mode"] and not mode:
+            problems.append(Problem(str(path), line, "mode", f"{value['mode']!r} is not deductive, inductive, partial "
+                                    "or retroductive", "the mode was left empty"))
+        rows.append({"excerpt_id": f"X{index + 1:05d}", "document": value["document"], "page": value["page"],
+                     "quote": value["quote"], "nodes": ";".join(n.strip() for n in re.split(r"[;|]", value["node"])
+                                                                if n.strip()),
+                     "role": role, "mode": mode, "coder": value["coder"], "source": f"{path.name}, row {line}"})
+    return pd.DataFrame(rows, columns=["excerpt_id", "document", "page", "quote", "nodes", "role", "mode", "coder",
+                                       "source"]), problems
+
+
+def excerpts_from_qda(path: str | Path) -> pd.DataFrame:
+    """Coded excerpts from a REFI-QDA project: one row per text selection, its codes (by path) as nodes."""
+    from synthesis.qda import read_qda
+
+    project = read_qda(path)
+    paths = dict(zip(project.codes["code_id"], project.codes["path"]))
+    codings = project.codings.assign(node=project.codings["code_id"].map(paths))
+    grouped = codings.groupby(["source", "selection_id", "start", "end", "text"], sort=False).agg(
+        nodes=("node", lambda n: ";".join(dict.fromkeys(x for x in n if x))), coder=("user", "first")).reset_index()
+    return pd.DataFrame({"excerpt_id": [f"X{i + 1:05d}" for i in range(len(grouped))],
+                         "document": grouped["source"], "page": grouped["start"].astype(str) + "-" +
+                         grouped["end"].astype(str), "quote": grouped["text"], "nodes": grouped["nodes"], "role": "",
+                         "mode": "", "coder": grouped["coder"],
+                         "source": f"{Path(path).name}, selection " + grouped["selection_id"].astype(str)})
