@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/tallies.py
 
 clean:
 	rm -rf outputs .pytest_cache
