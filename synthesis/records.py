@@ -71,8 +71,10 @@ def _record(path: Path, fmt: str, index: int, line: int | None, **values) -> dic
     record.update(record_id=f"{path.stem}-{index:05d}", source_file=path.name, line=line, format=fmt)
     for key, value in values.items():
         if isinstance(value, list):
-            value = "; ".join(v.strip() for v in value if v and v.strip())
-        record[key] = value.strip() if isinstance(value, str) else value
+            value = "; ".join(filter(None, map(str.strip, value)))
+        elif isinstance(value, str):
+            value = value.strip()
+        record[key] = value
     record["doi"] = normalise_doi(record["doi"]) if record["doi"] else normalise_doi(record["url"]) if record["url"] else ""
     year = record["year"]
     record["year"] = year if isinstance(year, int) else first_year(str(year or ""))
@@ -115,8 +117,8 @@ def _fields_to_record(fields: dict[str, list[str]], mapping: dict[str, str]) -> 
         if target:
             values.setdefault(target, []).extend(items)
     single = {k: (v if k in _LIST_FIELDS else v[0]) for k, v in values.items()}
-    journal = single.pop("journal", "") or single.pop("journal_abbrev", "")
-    single.pop("journal_abbrev", None)
+    abbreviation = single.pop("journal_abbrev", "")
+    journal = single.pop("journal", "") or abbreviation
     pages = _pages(single.pop("start_page", ""), single.pop("end_page", ""))
     return {**single, "journal": journal, "pages": single.get("pages", pages) or pages}
 
