@@ -7,7 +7,7 @@ import pandas as pd
 from synthesis.review import Review
 
 __all__ = ["has_measure", "score_matrix", "item_summary", "site_totals", "group_means", "known_groups",
-           "score_heatmap"]
+           "score_heatmap", "measure_sentence"]
 
 
 def has_measure(review: Review) -> bool:
@@ -24,7 +24,12 @@ def _scores(review: Review) -> pd.DataFrame:
 
 
 def score_matrix(review: Review) -> pd.DataFrame:
-    """Items x sites as the paper's table sets them out, with each item's mean and each site's total recomputed."""
+    """Items x sites as the paper's table sets them out, with each item's mean and each site's total recomputed.
+
+    Empty when the review builds no measure (so are :func:`item_summary` and :func:`site_totals`).
+    """
+    if not has_measure(review):
+        return pd.DataFrame()
     frame = _scores(review)
     items = review.table("measure/items.csv").set_index("item_id")
     sites = review.table("measure/sites.csv").set_index("site_id")
@@ -39,6 +44,8 @@ def score_matrix(review: Review) -> pd.DataFrame:
 
 def item_summary(review: Review) -> pd.DataFrame:
     """Per item: mean, lowest and highest score, range, and the share of sites at the floor and at the ceiling."""
+    if not has_measure(review):
+        return pd.DataFrame()
     frame = _scores(review)
     items = review.table("measure/items.csv").set_index("item_id")
     rows = []
@@ -53,6 +60,8 @@ def item_summary(review: Review) -> pd.DataFrame:
 
 def site_totals(review: Review) -> pd.DataFrame:
     """Per site: total score, mean item score and the site's attributes."""
+    if not has_measure(review):
+        return pd.DataFrame()
     frame = _scores(review)
     sites = review.table("measure/sites.csv")
     result = sites[["site_id", "name", "income_level", "experience"]].copy()
@@ -92,15 +101,20 @@ def known_groups(review: Review, attributes: list[str],
     ``pooled`` maps an attribute to its groups (name -> values pooled); an attribute without an entry has one
     group per value.
     """
+    if not has_measure(review):
+        return pd.DataFrame()
     pooled = pooled or {}
     return pd.concat([group_means(review, attribute, pooled.get(attribute)) for attribute in attributes],
                      ignore_index=True)
 
 
 def score_heatmap(review: Review):
-    """Items x sites as a heat map of scores (0 = implementation most difficult), values printed in the cells."""
+    """Items x sites as a heat map of scores (0 = implementation most difficult), values printed in the cells;
+    None when the review builds no measure."""
     import matplotlib.pyplot as plt
 
+    if not has_measure(review):
+        return None
     frame = _scores(review)
     items = review.table("measure/items.csv").set_index("item_id")
     sites = review.table("measure/sites.csv").set_index("site_id")
@@ -116,3 +130,11 @@ def score_heatmap(review: Review):
     ax.set_title("Item scores per site (experience of implementation in brackets)", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def measure_sentence(review: Review) -> str:
+    """Whether the review builds a measure, with its size, as a sentence for the notebook."""
+    if not has_measure(review):
+        return "This review does not build a measure: there is nothing to validate."
+    items, sites = len(review.table("measure/items.csv")), len(review.table("measure/sites.csv"))
+    return f"This review builds a measure of **{items} items**, rated at **{sites} sites**."

@@ -1,6 +1,5 @@
 """Tests for synthesis.qda (REFI-QDA projects and codebooks)."""
 
-import io
 import zipfile
 
 import pytest
