@@ -407,7 +407,9 @@ def _read_endnote_xml(path: Path, text: str, result: ImportResult) -> None:
         return ["".join(e.itertext()).strip() for e in node.findall(xpath)]
 
     for record_node in root.iter("record"):
-        first = lambda xpath: next(iter(texts(record_node, xpath)), "")  # noqa: E731
+        def first(xpath, node=record_node):
+            return next(iter(texts(node, xpath)), "")
+
         ref_type = record_node.find("ref-type")
         record = _record(path, "endnote-xml", len(result.records) + 1, None,
                          type=ref_type.get("name", "") if ref_type is not None else "",
