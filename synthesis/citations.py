@@ -32,10 +32,18 @@ def read_reference_lists(reviews: list[Review]) -> tuple[pd.DataFrame, pd.DataFr
     return frame, summary
 
 
+def _compared_lists(review: Review, compare_with: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The reference lists of this review and of the others, read once per review and comparison."""
+    def read():
+        others = [load_review(resolve_review(slug)) for slug in compare_with]
+        return (*read_reference_lists([review, *others]), len(others))
+
+    return review.cached(("reference_lists", tuple(compare_with)), read)
+
+
 def import_summary(review: Review, compare_with: list[str]) -> pd.DataFrame:
     """Records read from this review's reference list and those it is compared with, one row per file."""
-    others = [load_review(resolve_review(slug)) for slug in compare_with]
-    return read_reference_lists([review, *others])[1]
+    return _compared_lists(review, compare_with)[1]
 
 
 def shared_references(review: Review, compare_with: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -44,8 +52,7 @@ def shared_references(review: Review, compare_with: list[str]) -> tuple[pd.DataF
     Returns one row per reference found in more than one list (each list's id, the title and year kept and why
     they matched), and the pairs that may be duplicates, for a person to decide.
     """
-    others = [load_review(resolve_review(slug)) for slug in compare_with]
-    frame, _ = read_reference_lists([review, *others])
+    frame, _, others = _compared_lists(review, compare_with)
     columns = ["group", "lists", "references", "title", "year", "why"]
     if frame.empty or not others:
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=["record_a", "record_b", "title_similarity",

@@ -59,6 +59,13 @@ def _exports(review: Review) -> list:
     return sorted(p for p in (review.path / "search" / "exports").glob("*") if p.is_file())
 
 
+def _export_records(review: Review):
+    """Each export's import result and all their records, read once per review."""
+    from synthesis.records import read_many
+
+    return review.cached("export_records", lambda: read_many(_exports(review)))
+
+
 def derived_counts(review: Review) -> dict[str, dict]:
     """PRISMA counts computed from the review's own records: its exports (``search/exports/``), their
     de-duplication, and the screening log (``screening/decisions.csv``). Empty when the review has neither.
@@ -66,14 +73,17 @@ def derived_counts(review: Review) -> dict[str, dict]:
     Each count carries ``derived: true`` and says how it was computed; a count published in ``prisma.yml``
     takes precedence in :func:`prisma_counts`.
     """
+    return review.cached("derived_prisma_counts", lambda: _derived_counts(review))
+
+
+def _derived_counts(review: Review) -> dict[str, dict]:
     from synthesis.dedup import deduplicate
-    from synthesis.records import read_many
     from synthesis.screening import stage_counts
 
     counts: dict[str, dict] = {}
     files = _exports(review)
     if files:
-        _, records = read_many(files)
+        _, records = _export_records(review)
         groups = deduplicate(records).groups
         unique = int(groups["kept"].sum())
         counts["database_results"] = {"n": len(records), "source": f"records read from {len(files)} export(s)",
@@ -105,10 +115,8 @@ def database_counts(review: Review) -> pd.DataFrame:
     prisma = review.document("prisma.yml") or {}
     rows = [{"database": d["name"], "n": d["n"], "source": d["source"]} for d in prisma.get("databases") or []]
     if not rows and _exports(review):
-        from synthesis.records import read_records
-
-        rows = [{"database": path.name, "n": len(read_records(path).records), "source": "search/exports"}
-                for path in _exports(review)]
+        rows = [{"database": result.path.name, "n": len(result.records), "source": "search/exports"}
+                for result in _export_records(review)[0]]
     return pd.DataFrame(rows, columns=["database", "n", "source"])
 
 

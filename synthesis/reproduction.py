@@ -80,22 +80,19 @@ def _at_least(review, spec):
 
 def _measure(review, spec):
     name, _, argument = spec.partition(":")
-    summary = measure.item_summary(review)
-    frame = measure.score_matrix(review)
+    summary = review.cached("measure_item_summary", lambda: measure.item_summary(review))
     if name == "item_mean":
         return float(summary.set_index("item").loc[argument, "mean"])
     if name == "site_total":
-        sites = measure.site_totals(review).set_index("site_id")
-        return float(sites.loc[argument, "total"])
+        return float(measure.site_totals(review).set_index("site_id").loc[argument, "total"])
     if name == "mean_total":
-        return float(frame.set_index("item").loc["Total", "Mean"])
+        return float(summary["mean"].sum())
     if name == "item_mean_min":
         return float(summary["mean"].min())
     if name == "item_mean_max":
         return float(summary["mean"].max())
     if name == "max_total":
-        items = review.table("measure/items.csv")
-        return float(items["max"].sum())
+        return float(review.table("measure/items.csv")["max"].sum())
     if name == "items_range_below":
         return ", ".join(summary.loc[summary["range"] < float(argument), "item"])
     if name == "group_mean":

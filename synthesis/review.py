@@ -72,6 +72,12 @@ class Review:
         """The YAML file's content, or None when the review does not have it."""
         return self.documents.get(path_in_review)
 
+    def cached(self, key: Any, compute):
+        """``compute()`` once per review and key; later calls return the same (read-only) result."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
     def input_files(self) -> list[Path]:
         """Every file of the review folder, sorted, for hashing into the run manifest."""
         return sorted(p for p in self.path.rglob("*") if p.is_file())

@@ -222,9 +222,10 @@ def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
     ``unit="intervention"`` (or ``"study"``) documents are pooled into the units they describe (``units`` column).
     The matrix is computed once per review and unit and shared: treat it as read-only.
     """
-    cached = review.cache.get(("presence_matrix", unit))
-    if cached is not None:
-        return cached
+    return review.cached(("presence_matrix", unit), lambda: _presence_matrix(review, unit))
+
+
+def _presence_matrix(review: Review, unit: str) -> pd.DataFrame:
     pairs: list[tuple[str, str]] = []
     excerpts = review.table("coding/excerpts.csv")
     if excerpts is not None:
@@ -256,7 +257,6 @@ def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
         matrix = mapping.merge(matrix, left_on="document", right_index=True).drop(columns="document") \
             .groupby("unit", sort=True).max()
         matrix.index.name = unit
-    review.cache[("presence_matrix", unit)] = matrix
     return matrix
 
 
