@@ -1,5 +1,5 @@
 # Two commands do everything on a machine that has only Python 3.11:
-#   make reproduce   every notebook on every example review, into outputs/
+#   make reproduce   every notebook on every example review, with its appendix, into outputs/
 #   make test        unit tests, notebook runs on every example, nbval on the committed notebooks
 PYTHON ?= python3
 VENV   ?= .venv
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 env: $(STAMP)
 
 reproduce: $(STAMP)
-	$(BIN)/synthesis run $(REVIEWS) --jobs $(JOBS)
+	$(BIN)/synthesis report $(REVIEWS) --jobs $(JOBS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests

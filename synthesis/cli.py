@@ -29,6 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1, help="notebooks run at once (default 1)")
     run.add_argument("--timeout", type=int, default=600, help="seconds one cell may take (default 600)")
 
+    report = commands.add_parser("report", help="run every notebook and write the publication appendix into "
+                                                "outputs/<slug>/appendix/")
+    report.add_argument("reviews", nargs="+", metavar="REVIEW", help="review folder, or slug of an example review")
+    report.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a notebook parameter (repeatable)")
+    report.add_argument("--out", help="write DIR/<slug>/appendix/ instead of outputs/<slug>/appendix/")
+    report.add_argument("--jobs", type=int, default=1, help="notebooks run at once (default 1)")
+    report.add_argument("--timeout", type=int, default=600, help="seconds one cell may take (default 600)")
+
     check = commands.add_parser("check", help="validate every file of a review folder")
     check.add_argument("review", metavar="REVIEW")
 
@@ -70,15 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args) -> int:
+def _run(args, appendix: bool = False) -> int:
     overrides = dict(parse_parameter(p) for p in args.parameter)
     if args.jobs < 1:
         raise ReviewError("--jobs", f"{args.jobs} is not a number of jobs", field="jobs", hint="give 1 or more")
-    written = run_reviews(args.reviews, select_notebooks(args.notebooks), overrides, args.out, jobs=args.jobs,
-                          timeout=args.timeout, progress=lambda line: print(line, file=sys.stderr, flush=True))
+    notebooks = select_notebooks(None if appendix else args.notebooks)
+    written = run_reviews(args.reviews, notebooks, overrides, args.out, jobs=args.jobs, timeout=args.timeout,
+                          progress=lambda line: print(line, file=sys.stderr, flush=True), appendix=appendix)
     for folder in written:
-        print(display_path(folder))
+        print(display_path(folder / "appendix" / "appendix.html" if appendix else folder))
     return 0
+
+
+def _report(args) -> int:
+    return _run(args, appendix=True)
 
 
 def _check(args) -> int:
@@ -197,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status (0 success, 1 problems found, 2 bad input)."""
     args = build_parser().parse_args(argv)
     try:
-        commands = {"run": _run, "check": _check, "new": _new, "records": _records, "prisma": _prisma, "qda": _qda,
+        commands = {"run": _run, "report": _report, "check": _check, "new": _new, "records": _records, "prisma": _prisma, "qda": _qda,
                     "codebook": _codebook, "coding": _coding}
         return commands[args.command](args)
     except ReviewProblems as exc:

@@ -67,7 +67,7 @@ def audit_trail(review: Review) -> pd.DataFrame:
             for excerpt in excerpts.to_dict("records"):
                 if wanted <= set(excerpt["nodes"]) and excerpt["document"] in link["documents"]:
                     quotes.append(f"{cite.get(excerpt['document'], excerpt['document'])}, p. {excerpt['page']}: "
-                                  f"\u201c{excerpt['quote'][:90]}\u2026\u201d")
+                                  f"\u201c{excerpt['quote']}\u201d")
         rows.append({"link": link["link_id"], "context": labels.get(link["context"], link["context"]),
                      "mechanism (as phrased)": link["mechanism_text"], "outcome (as phrased)": link["outcome_text"],
                      "documents": "; ".join(cite.get(d, d) for d in link["documents"]),

@@ -61,17 +61,24 @@ def nested_cmoc_diagram(review: Review, context_id: str) -> plt.Figure:
 
     for mechanism in mechanisms:
         n = documents(chosen[chosen["mechanism"] == mechanism])
-        ax.plot([2.05, 3.6], [context_y, mechanism_y[mechanism]], color="#6a8caf", linewidth=scale * n, zorder=1,
+        # Edges run to the boxes' centres beneath the boxes, so they meet every box whatever its width.
+        ax.plot([1.05, 4.8], [context_y, mechanism_y[mechanism]], color="#6a8caf", linewidth=scale * n, zorder=1,
                 solid_capstyle="butt")
         ax.text(2.9, (context_y + mechanism_y[mechanism]) / 2 + 0.08, str(n), fontsize=7, color="#33506e")
+    placed: list[tuple[float, float]] = []
     for (mechanism, outcome), group in chosen.groupby(["mechanism", "outcome"], sort=True):
         n = documents(group)
-        ax.plot([6.0, 7.4], [mechanism_y[mechanism], outcome_y[outcome]], color="#b07a4f", linewidth=scale * n,
-                zorder=1, solid_capstyle="butt")
-        # Counts sit a third of the way along, where edges leaving one mechanism have already diverged
-        # and edges converging on one outcome have not yet met.
-        ax.text(6.47, mechanism_y[mechanism] + (outcome_y[outcome] - mechanism_y[mechanism]) / 3, str(n),
-                fontsize=7, color="#6e4526", ha="center",
+        start, end = mechanism_y[mechanism], outcome_y[outcome]
+        ax.plot([4.8, 8.6], [start, end], color="#b07a4f", linewidth=scale * n, zorder=1, solid_capstyle="butt")
+        # Counts sit about a third of the way along (edges leaving one mechanism have diverged, edges meeting
+        # one outcome have not yet met, edges that cross at halfway are still apart), slid along the edge
+        # when another count already stands there.
+        for fraction in (1 / 3, 0.26, 0.4, 0.22, 0.45):
+            x, y = 4.8 + 3.8 * fraction, start + (end - start) * fraction
+            if all(abs(x - px) > 0.25 or abs(y - py) > 0.2 for px, py in placed):
+                break
+        placed.append((x, y))
+        ax.text(x, y, str(n), fontsize=7, color="#6e4526", ha="center", va="center",
                 bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
 
     ax.text(1.05, context_y, _wrap(nodes.loc[context_id, "label"], 16), ha="center", va="center", fontsize=10,

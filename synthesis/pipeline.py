@@ -24,6 +24,7 @@ import yaml
 from synthesis.errors import ReviewError
 from synthesis.outputs import write_text_atomic
 from synthesis.paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, resolve_review
+from synthesis.report import build_appendix
 from synthesis.reproduction import reproduction_table
 from synthesis.review import Review, display_path, load_review
 
@@ -124,9 +125,12 @@ def plan_run(review_arg: str | Path, notebooks: list[str], overrides: dict[str, 
 def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove timings and other metadata that change from run to run."""
     notebook.metadata.pop("papermill", None)
-    for cell in notebook.cells:
+    for index, cell in enumerate(notebook.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        # papermill gives the cell it injects a random id; name it after the cell it follows instead.
+        if "injected-parameters" in cell.metadata.get("tags", []) and index:
+            cell["id"] = f"{notebook.cells[index - 1].get('id', index)}-injected"
     return notebook
 
 
@@ -217,7 +221,7 @@ def _install(staging: Path, destination: Path) -> None:
 
 def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, overrides: dict[str, Any] | None = None,
                 out_root: str | Path | None = None, jobs: int = 1, timeout: int = 600,
-                progress: Callable[[str], None] | None = None) -> list[Path]:
+                progress: Callable[[str], None] | None = None, appendix: bool = False) -> list[Path]:
     """Run the notebooks on each review, each review's outputs moved into place only when all succeed.
 
     Parameters
@@ -236,6 +240,9 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
         Seconds one cell may take.
     progress : callable, optional
         Receives one line per finished notebook.
+    appendix : bool
+        Also build ``<slug>/appendix/`` (:func:`synthesis.report.build_appendix`) before the outputs move
+        into place.
 
     Returns
     -------
@@ -275,6 +282,9 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
             write_text_atomic(staging / "reproduction.csv",
                               reproduction_table(plan.review).to_csv(index=False, lineterminator="\n"))
             write_text_atomic(staging / "manifest.json", json.dumps(_manifest(plan), indent=2, sort_keys=True) + "\n")
+            if appendix:
+                build_appendix(plan.review, staging)
+                report(f"{plan.review.slug} appendix written")
             _install(staging, plan.destination)
             written.append(plan.destination)
         return written

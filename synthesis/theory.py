@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -10,7 +12,9 @@ import pandas as pd
 from synthesis.review import Review
 
 __all__ = ["theory_table", "theories_by_topic", "area_counts", "element_inventory", "theory_sources",
-           "final_status", "styled_statement", "theory_map", "cmoc_table", "status_counts", "initial_theory_note"]
+           "node_evidence", "classify_theories", "final_status", "styled_statement", "final_model_sections",
+           "final_model", "FINAL_LEGEND", "theory_map",
+           "cmoc_table", "status_counts", "initial_theory_note", "FINAL_FORMATS"]
 
 _STYLE = {"kept": "normal", "refined": "normal", "in final model": "normal", "unsupported": "strikethrough",
           "new": "capitals"}
@@ -108,28 +112,186 @@ def theory_sources(review: Review) -> pd.DataFrame:
     return shown.fillna("").reset_index(drop=True)
 
 
+_LATEX_SPECIAL = re.compile(r"([&%$#_{}~^\\])")
+_LATEX_REPLACEMENT = {"~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+
+
+def _latex_escape(text: str) -> str:
+    return _LATEX_SPECIAL.sub(lambda m: _LATEX_REPLACEMENT.get(m.group(1), "\\" + m.group(1)), text)
+
+
+#: The formats :func:`styled_statement` and :func:`final_model` write.
+FINAL_FORMATS = ("markdown", "html", "latex", "text")
+
+
 def styled_statement(text: str, status: str, fmt: str = "markdown") -> str:
-    """``text`` set in the paper's convention for ``status``: normal, struck through or in capitals."""
+    """``text`` set in the paper's convention for ``status``: normal, struck through or in capitals.
+
+    HTML and LaTeX are escaped; LaTeX strikethrough is ``\\sout`` from the ``ulem`` package.
+    """
+    if fmt not in FINAL_FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FINAL_FORMATS)}")
     style = _STYLE.get(status, "normal")
     if style == "capitals":
-        return text.upper()
+        text = text.upper()
+    if fmt == "html":
+        text = html.escape(text, quote=False)
+    elif fmt == "latex":
+        text = _latex_escape(text)
     if style == "strikethrough":
         return {"markdown": f"~~{text}~~", "html": f"<s>{text}</s>", "latex": f"\\sout{{{text}}}"}.get(fmt, text)
     return text
 
 
-def final_status(review: Review, fmt: str = "markdown") -> pd.DataFrame:
-    """Each theory's status after testing, its text set in the paper's typographic convention."""
-    table = theory_table(review)
-    final = review.document("theory/final.yml") or {}
-    notes = {t["id"]: t.get("note", "") for t in final.get("theories") or []}
+def node_evidence(review: Review) -> dict[str, set[str] | int]:
+    """Per coding node, the documents behind it: ids from ``coding/nodes.csv`` and from every link through it.
+
+    A node coded in more documents than the review names (the paper gives only n) counts ``published_n``.
+    Returns node id -> number of documents; the ids themselves are in :func:`classify_theories`.
+    """
+    return {node: len(documents) if len(documents) >= published else published
+            for node, (documents, published) in _node_documents(review).items()}
+
+
+def _node_documents(review: Review) -> dict[str, tuple[set[str], int]]:
+    nodes = review.table("coding/nodes.csv")
+    if nodes is None:
+        return {}
+    found: dict[str, tuple[set[str], int]] = {}
+    for row in nodes.to_dict("records"):
+        published = row.get("published_n")
+        found[row["node_id"]] = (set(row.get("documents") or []),
+                                 int(published) if published is not None and not pd.isna(published) else 0)
+    links = review.table("coding/links.csv")
+    for link in [] if links is None else links.to_dict("records"):
+        for role in ("context", "mechanism", "outcome"):
+            if link[role] in found:
+                found[link[role]][0].update(link["documents"])
+    return found
+
+
+_EVIDENCE_COLUMNS = ["theory", "label", "initial", "nodes", "documents", "n documents", "from the evidence",
+                     "stated by the paper", "final status", "basis", "agree"]
+
+
+def classify_theories(review: Review, min_documents: int = 1) -> pd.DataFrame:
+    """Each theory classified kept, refined, unsupported or new from the coding evidence, beside the paper's word.
+
+    A theory is tested by the coding nodes it names (``nodes`` in ``theory/initial.yml`` or ``final.yml``); a
+    node supports it when at least ``min_documents`` documents are coded to it. An initial theory whose nodes
+    are all supported is *kept*, partly supported *refined*, not supported *unsupported*; a theory first named
+    in ``final.yml`` and supported is *new*, and so is every supported context no theory names. Where the
+    paper states a status (``theory/final.yml``) that status is final and the evidence is shown beside it.
+    """
+    if min_documents < 1:
+        raise ValueError("min_documents must be at least 1: a theory with no documents is never supported")
+    documents = _node_documents(review)
+    counts = node_evidence(review)
+    initial = review.document("theory/initial.yml") or {}
+    final = {t["id"]: t for t in (review.document("theory/final.yml") or {}).get("theories") or []}
+    theories = [(t, True) for t in initial.get("theories") or []]
+    theories += [(t, False) for t_id, t in final.items() if t_id not in {t["id"] for t, _ in theories}]
+    named: set[str] = set()
     rows = []
-    for row in table.to_dict("records"):
-        text = f"{row['label']}: {row['statement'] or row['topic_label']}".strip(": ")
-        rows.append({"theory": row["id"], "status": row["status"],
-                     "as set in the final model": styled_statement(text, row["status"], fmt),
-                     "note": notes.get(row["id"], "")})
-    return pd.DataFrame(rows, columns=["theory", "status", "as set in the final model", "note"])
+    for theory, is_initial in theories:
+        nodes = list(theory.get("nodes") or final.get(theory["id"], {}).get("nodes") or [])
+        named.update(nodes)
+        supported = [n for n in nodes if counts.get(n, 0) >= min_documents]
+        if not nodes:
+            evidence = "no nodes named"
+        elif is_initial:
+            evidence = "kept" if len(supported) == len(nodes) else "refined" if supported else "unsupported"
+        else:
+            evidence = "new" if supported else "unsupported"
+        stated = final.get(theory["id"], {}).get("status", "")
+        rows.append(_evidence_row(theory["id"], theory.get("label", theory["id"]), is_initial, nodes, documents,
+                                  counts, evidence, stated))
+    nodes_table = review.table("coding/nodes.csv")
+    if nodes_table is not None:
+        for node in nodes_table[nodes_table["kind"] == "context"].to_dict("records"):
+            if node["node_id"] not in named and counts.get(node["node_id"], 0) >= min_documents:
+                rows.append(_evidence_row(node["node_id"], node["label"], False, [node["node_id"]], documents,
+                                          counts, "new", ""))
+    return pd.DataFrame(rows, columns=_EVIDENCE_COLUMNS)
+
+
+def _evidence_row(theory_id, label, is_initial, nodes, documents, counts, evidence, stated) -> dict:
+    ids = sorted(set().union(*(documents.get(n, (set(), 0))[0] for n in nodes))) if nodes else []
+    n = max([len(ids)] + [counts.get(node, 0) for node in nodes])
+    final = stated or (evidence if evidence != "no nodes named" else "not assessed")
+    comparable = stated and evidence != "no nodes named" and stated != "in final model"
+    agree = ("yes" if stated == evidence else "no") if comparable else ""
+    return {"theory": theory_id, "label": label, "initial": is_initial, "nodes": "; ".join(nodes),
+            "documents": "; ".join(ids), "n documents": n if nodes else None, "from the evidence": evidence,
+            "stated by the paper": stated or "not stated", "final status": final,
+            "basis": "the paper" if stated else ("the evidence" if nodes else ""), "agree": agree}
+
+
+def final_status(review: Review, fmt: str = "markdown", min_documents: int = 1) -> pd.DataFrame:
+    """Each theory's final status (the paper's where it states one, else the evidence's), set in its convention."""
+    table = theory_table(review)
+    statements = {r["id"]: f"{r['label']}: {r['statement'] or r['topic_label']}".strip(": ")
+                  for r in table.to_dict("records")}
+    notes = {t["id"]: t.get("note", "") for t in (review.document("theory/final.yml") or {}).get("theories") or []}
+    rows = []
+    for row in classify_theories(review, min_documents).to_dict("records"):
+        text = statements.get(row["theory"], row["label"])
+        rows.append({"theory": row["theory"], "status": row["final status"],
+                     "as set in the final model": styled_statement(text, row["final status"], fmt),
+                     "basis": row["basis"], "note": notes.get(row["theory"], "")})
+    return pd.DataFrame(rows, columns=["theory", "status", "as set in the final model", "basis", "note"])
+
+
+def final_model_sections(review: Review, min_documents: int = 1) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The final programme theory grouped by area: ``[(heading, [(status, plain text), ...]), ...]``."""
+    table = theory_table(review).set_index("id")
+    statements = {i: f"{r['label']}: {r['statement'] or r['topic_label']}".strip(": ") for i, r in table.iterrows()}
+    initial = review.document("theory/initial.yml") or {}
+    area_labels = {a["id"]: a["label"] for a in initial.get("areas") or []}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for row in classify_theories(review, min_documents).to_dict("records"):
+        area = table["area"].get(row["theory"], "") if row["theory"] in table.index else ""
+        status = row["final status"]
+        heading = area_labels.get(area, "New theories" if status == "new" else "Other theories")
+        groups.setdefault(heading, []).append((status, statements.get(row["theory"], row["label"])))
+    return list(groups.items())
+
+
+#: The legend printed with every rendering of the final model.
+FINAL_LEGEND = "Kept or refined theories in normal type; unsupported struck through; new in capitals."
+
+
+def final_model(review: Review, fmt: str = "markdown", min_documents: int = 1) -> str:
+    """The final programme theory as one document in ``fmt`` (markdown, html, latex or text), grouped by area.
+
+    Every theory is set in the paper's convention: kept and refined in normal type, unsupported struck
+    through, new in capitals. LaTeX needs ``\\usepackage[normalem]{ulem}`` for the strikethrough.
+    Empty when the review has no theories.
+    """
+    if fmt not in FINAL_FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FINAL_FORMATS)}")
+    sections = final_model_sections(review, min_documents)
+    if not sections:
+        return ""
+    title = f"Final programme theory: {review.title}"
+    styled = [(heading, [styled_statement(text, status, fmt) for status, text in items])
+              for heading, items in sections]
+    if fmt == "html":
+        parts = [f"<h2>{html.escape(title)}</h2>", f"<p><em>{html.escape(FINAL_LEGEND)}</em></p>"]
+        parts += [f"<h3>{html.escape(heading)}</h3>\n<ul>\n" + "\n".join(f"  <li>{i}</li>" for i in items)
+                  + "\n</ul>" for heading, items in styled]
+    elif fmt == "latex":
+        parts = [f"% requires \\usepackage[normalem]{{ulem}}\n\\section*{{{_latex_escape(title)}}}",
+                 f"\\emph{{{_latex_escape(FINAL_LEGEND)}}}"]
+        parts += [f"\\subsection*{{{_latex_escape(heading)}}}\n\\begin{{itemize}}\n"
+                  + "\n".join(f"  \\item {i}" for i in items) + "\n\\end{itemize}" for heading, items in styled]
+    elif fmt == "markdown":
+        parts = [f"# {title}", f"*{FINAL_LEGEND}*"]
+        parts += [f"## {heading}\n\n" + "\n".join(f"- {i}" for i in items) for heading, items in styled]
+    else:
+        parts = [title, FINAL_LEGEND]
+        parts += [f"{heading}\n\n" + "\n".join(f"- {i}" for i in items) for heading, items in styled]
+    return "\n\n".join(parts) + "\n"
 
 
 def theory_map(review: Review) -> plt.Figure | None:
@@ -205,11 +367,11 @@ def cmoc_table(review: Review) -> pd.DataFrame:
                          "source": table["source"]})
 
 
-def status_counts(review: Review) -> pd.DataFrame:
+def status_counts(review: Review, min_documents: int = 1) -> pd.DataFrame:
     """How many theories ended in each status, with the typographic convention that marks it."""
-    table = theory_table(review)
+    table = final_status(review, min_documents=min_documents).rename(columns={"theory": "id"})
     if table.empty:
-        return pd.DataFrame(columns=["status", "theories", "set in"])
+        return pd.DataFrame(columns=["status", "theories", "ids", "set in"])
     counts = table.groupby("status", sort=True)["id"].agg(["count", lambda ids: ", ".join(ids)])
     counts.columns = ["theories", "ids"]
     counts["set in"] = [_STYLE.get(s, "normal") for s in counts.index]

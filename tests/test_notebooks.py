@@ -1,6 +1,10 @@
 """The notebooks: their committed form, and runs of all five on every example through papermill."""
 
+import html
 import json
+import re
+import shutil
+import subprocess
 
 import nbformat
 import pandas as pd
@@ -14,10 +18,14 @@ from conftest import EXAMPLES
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
-    """Every notebook run on every example, two at a time, as `synthesis run` does."""
+    """Every notebook run on every example with its appendix, two at a time, as `synthesis report` does."""
     root = tmp_path_factory.mktemp("outputs")
-    run_reviews(EXAMPLES, out_root=root, jobs=2)
+    run_reviews(EXAMPLES, out_root=root, jobs=2, appendix=True)
     return root
+
+
+def _files(root):
+    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("stem", NOTEBOOKS)
@@ -93,3 +101,66 @@ def test_reproduction_written_by_notebook_and_runner_agree(outputs, slug):
     shown = pd.read_csv(outputs / slug / "tables/reproduction.csv")
     written = pd.read_csv(outputs / slug / "reproduction.csv")
     pd.testing.assert_frame_equal(shown, written)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_appendix_is_complete(outputs, slug):
+    """Every table in four formats, every figure in three, the final model and the checklists that apply."""
+    appendix = outputs / slug / "appendix"
+    for table in (outputs / slug / "tables").glob("*.csv"):
+        for extension in ("csv", "md", "tex", "docx"):
+            assert (appendix / "tables" / f"{table.stem}.{extension}").is_file(), (table.stem, extension)
+    for figure in (outputs / slug / "figures").glob("*.svg"):
+        assert {p.suffix for p in (appendix / "figures").glob(f"{figure.stem}.*")} == {".svg", ".png", ".pdf"}
+    assert list((appendix / "checklists").glob("checklist_prisma_2020.*"))
+    has_theory = slug != "psw-implementation"
+    assert (appendix / "final_model.docx").is_file() == has_theory
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_appendix_html_is_self_contained(outputs, slug):
+    """No code, no outside resources, every figure embedded, every internal link landing on an id."""
+    page = (outputs / slug / "appendix" / "appendix.html").read_text()
+    assert not re.search(r'<(script|link|iframe)\b', page) and 'src="http' not in page
+    images = re.findall(r'<img [^>]*src="([^"]{0,30})', page)
+    shown = sum(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
+                for stem in NOTEBOOKS for c in nbformat.read(outputs / slug / f"{stem}.ipynb", as_version=4).cells
+                for o in c.get("outputs", []))
+    assert len(images) == shown and all(i.startswith("data:image/png;base64,") for i in images)
+    assert "nb.show(" not in page and "open_review(" not in page
+    ids = {html.unescape(i) for i in re.findall(r' id="([^"]+)"', page)}
+    targets = {html.unescape(t) for t in re.findall(r'href="#([^"]+)"', page)}
+    assert targets and targets <= ids, targets - ids
+    assert "Reporting checklists" in page and "PRISMA 2020 checklist" in page
+
+
+@pytest.mark.notebooks
+def test_two_runs_are_byte_identical(outputs, tmp_path_factory):
+    """A second run writes the same bytes: tables, figures, notebooks, HTML, the appendix and the manifest."""
+    again = tmp_path_factory.mktemp("again")
+    run_reviews(EXAMPLES, out_root=again, jobs=2, appendix=True)
+    first, second = _files(outputs), _files(again)
+    assert set(first) == set(second)
+    differing = [name for name in first if first[name].read_bytes() != second[name].read_bytes()]
+    assert not differing
+
+
+@pytest.mark.notebooks
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (apt install chromium)")
+def test_appendix_opens_in_a_browser_with_every_figure(outputs, tmp_path):
+    """Headless Chromium loads the appendix and every image in it decodes to a picture."""
+    page = (outputs / "peer-relationship-appear" / "appendix" / "appendix.html").read_text()
+    probe = ('<script>window.addEventListener("load", () => document.body.setAttribute("data-loaded", '
+             '[...document.images].map(i => i.complete && i.naturalWidth > 0 ? 1 : 0).join("")));</script>')
+    copy = tmp_path / "appendix.html"
+    copy.write_text(page.replace("</body>", probe + "</body>"))
+    result = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+         "--virtual-time-budget=5000", "--dump-dom", copy.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False)
+    loaded = re.search(r'data-loaded="([01]*)"', result.stdout)
+    assert loaded, result.stderr[-2000:]
+    assert loaded.group(1) and set(loaded.group(1)) == {"1"}

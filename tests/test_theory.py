@@ -1,6 +1,8 @@
 """Tests for synthesis.theory."""
 
-from synthesis import theory
+import pytest
+
+from synthesis import load_review, theory
 
 
 def test_area_counts_expose_the_positive_theories_gap(mcleish):
@@ -49,3 +51,66 @@ def test_theory_map_has_every_topic(mcleish):
     figure = theory.theory_map(mcleish)
     labels = [t.get_text() for t in figure.axes[0].texts]
     assert sum("[" in label for label in labels) == 22
+
+
+_TESTED_THEORY = """\
+published: true
+areas: [{id: A, label: Impact, source: test}]
+topics: [{id: t1, area: A, label: Relationship, source: test}]
+theories:
+  - {id: K, topic: t1, statement: "Acceptance and reciprocity help.", nodes: [C-accepting, C-reciprocal], source: test}
+  - {id: R, topic: t1, statement: "Acceptance and availability help.", nodes: [C-accepting, C-available], source: test}
+  - {id: U, topic: t1, statement: "Availability helps.", nodes: [C-available], source: test}
+  - {id: X, topic: t1, statement: "Not yet coded.", source: test}
+source: test
+"""
+
+
+@pytest.fixture
+def tested_review(review_copy):
+    """The APPEAR review with an initial theory naming its context nodes and no final.yml."""
+    folder = review_copy("peer-relationship-appear")
+    (folder / "theory/initial.yml").write_text(_TESTED_THEORY)
+    (folder / "theory/final.yml").unlink()
+    return load_review(folder)
+
+
+def test_classify_from_evidence(tested_review):
+    """With 15 documents needed: all nodes supported kept, some refined, none unsupported, unnamed contexts new."""
+    table = theory.classify_theories(tested_review, min_documents=15).set_index("theory")
+    assert table.loc["K", "from the evidence"] == "kept"
+    assert table.loc["R", "from the evidence"] == "refined"
+    assert table.loc["U", "from the evidence"] == "unsupported"
+    assert table.loc["X", "final status"] == "not assessed"
+    new = table[table["final status"] == "new"].index.tolist()
+    assert new == ["C-empowering"]  # 18 papers; Personalised Practice (14) falls short of 15
+    assert set(table["basis"]) == {"the evidence", ""}
+
+
+def test_support_threshold_changes_the_result(tested_review):
+    """Lowering the threshold to 13 documents turns the partly supported theory into a kept one."""
+    table = theory.classify_theories(tested_review, min_documents=13).set_index("theory")
+    assert table.loc["R", "from the evidence"] == "kept"
+    assert "C-personalised" in table.index
+    with pytest.raises(ValueError):
+        theory.classify_theories(tested_review, min_documents=0)
+
+
+def test_paper_status_wins_and_is_compared(hackmann):
+    """Where final.yml states a status it is final, with the evidence beside it and whether they agree."""
+    table = theory.classify_theories(hackmann).set_index("theory")
+    assert set(table["basis"]) == {"the paper"} and set(table["agree"]) == {"yes"}
+    assert table.loc["APPEAR-accepting", "n documents"] == 18
+
+
+def test_final_model_in_every_format(mcleish):
+    """The final model strikes the two unsupported negatives in Markdown, HTML and LaTeX, escaping as it goes."""
+    markdown = theory.final_model(mcleish, "markdown")
+    assert markdown.count("~~") == 4 and "## Take-up of peer support" in markdown
+    assert theory.final_model(mcleish, "html").count("<s>") == 2
+    latex = theory.final_model(mcleish, "latex")
+    assert latex.count("\\sout{") == 2 and "ulem" in latex
+    assert theory.styled_statement("50% & more_", "kept", "latex") == "50\\% \\& more\\_"
+    assert theory.styled_statement("a < b", "new", "html") == "A &lt; B"
+    with pytest.raises(ValueError):
+        theory.final_model(mcleish, "rtf")
