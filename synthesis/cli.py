@@ -113,22 +113,37 @@ def _new(args) -> int:
     return 0
 
 
+def _refuse_overwriting(inputs: list, outputs: list) -> None:
+    """Refuse a command whose output would replace one of its own inputs."""
+    sources = {Path(p).resolve() for p in inputs if p}
+    for output in outputs:
+        if output and Path(output).resolve() in sources:
+            raise ReviewError(output, "this output is also an input, which would be overwritten", field="output",
+                              hint="write the output to another file; inputs are never modified")
+
+
 def _records(args) -> int:
     from synthesis.dedup import deduplicate
     from synthesis.outputs import write_text_atomic
     from synthesis.records import read_many, read_records, records_frame, write_records_csv, write_ris
 
     if args.records_command == "import":
+        _refuse_overwriting(args.files, [args.output, args.ris])
         results, frame = read_many(args.files)
+        problems = 0
         for result in results:
             print(f"{result.path}: {len(result.records)} records ({result.format})")
             for problem in result.problems:
                 print(f"  {problem}", file=sys.stderr)
+            problems += len(result.problems)
         write_records_csv(frame, args.output)
         if args.ris:
             write_ris(frame, args.ris)
-        print(f"{len(frame)} records written to {args.output}", file=sys.stderr)
-        return 0
+        print(f"{len(frame)} records written to {args.output}"
+              + (f"; {problems} problem(s) above, every record kept" if problems else ""), file=sys.stderr)
+        return 1 if problems else 0
+    _refuse_overwriting([args.input], [Path(args.output) / name for name in
+                                       ("groups.csv", "pairs.csv", "possible.csv", "unique.csv")])
     result = read_records(args.input, "csv")
     for problem in result.problems:
         print(f"  {problem}", file=sys.stderr)
@@ -165,6 +180,7 @@ def _coding(args) -> int:
     from synthesis.coding import excerpts_from_qda, excerpts_from_sheet
     from synthesis.outputs import write_text_atomic
 
+    _refuse_overwriting([args.file], [args.output])
     if Path(args.file).suffix.lower() in (".qdpx", ".qde"):
         excerpts, problems = excerpts_from_qda(args.file), []
     else:
@@ -174,7 +190,7 @@ def _coding(args) -> int:
     write_text_atomic(Path(args.output), excerpts.to_csv(index=False, lineterminator="\n"))
     print(f"{args.file}: {len(excerpts)} excerpts written to {args.output}"
           + (f"; {len(problems)} problem(s) above" if problems else ""))
-    return 1 if any(p.field == "document/quote/node" for p in problems) else 0
+    return 1 if problems else 0
 
 
 def _codebook(args) -> int:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import csv
+import io
+
 import pandas as pd
 
+from synthesis.archives import read_workbook_rows
+from synthesis.errors import Problem, ReviewError
 from synthesis.review import Review
 
 __all__ = ["excerpts_table", "determinants_table", "audit_trail", "excerpts_from_sheet", "excerpts_from_qda"]
@@ -89,6 +94,45 @@ _ROLES = {"c": "C", "context": "C", "m": "M", "mechanism": "M", "o": "O", "outco
 _MODES = {"deductive", "inductive", "partial", "retroductive"}
 
 
+def _unique_headers(path: Path, header: list[str]) -> list[str]:
+    seen = set()
+    for column in header:
+        if column in seen:
+            raise ReviewError(path, f"the column {column!r} appears twice", line=1, field=column or "header",
+                              hint="give every column its own name")
+        seen.add(column)
+    return header
+
+
+def _read_sheet_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A coding sheet exported as CSV (UTF-8, with or without a byte-order mark, or UTF-16), every cell as text."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReviewError(path, "the file is empty", line=1, field="header",
+                          hint="export the sheet again with a header row")
+    try:
+        text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReviewError(path, f"not UTF-8 text (byte {exc.start})", line=data[:exc.start].count(b"\n") + 1,
+                          field="encoding", hint="save the sheet as CSV UTF-8") from None
+    if "\x00" in text:
+        raise ReviewError(path, "the file holds NUL characters", line=text[:text.index("\x00")].count("\n") + 1,
+                          field="encoding", hint="this is not a text CSV; export the sheet again as CSV UTF-8")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        header = [h.strip() for h in next(reader)]
+        rows = []
+        start = reader.line_num + 1
+        for row in reader:
+            rows.append((start, row))  # the line a row starts on, even when a quoted cell spans lines
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ReviewError(path, f"not valid CSV: {exc}", line=start, field="row",
+                          hint="a quote opened on this row is never closed; check its quoting") from None
+    return header, rows
+
+
 def excerpts_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list]:
     """Coded excerpts from a CSV or XLSX sheet with columns such as document, page, quote, node, role, mode, coder.
 
@@ -98,15 +142,21 @@ def excerpts_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list]:
     """
     import re
 
-    from synthesis.errors import Problem, ReviewError
-
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheet = pd.read_excel(path, dtype=str).fillna("")
-        first_line = 2
-    else:
-        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
-        first_line = 2
+    if not path.is_file():
+        raise ReviewError(path, "no such file", field="file", hint="check the path")
+    header, cells = read_workbook_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_sheet_csv(path)
+    header = _unique_headers(path, header)
+    lines, body = [], []
+    for number, row in cells:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+            raise ReviewError(path, f"{len(row)} cells in a row under {len(header)} column names", line=number,
+                              field="row", hint="a quote with a comma must be in double quotes")
+        lines.append(number)
+        body.append((row + [""] * len(header))[:len(header)])
+    sheet = pd.DataFrame(body, columns=header)
     squashed = {re.sub(r"[^a-z]", "", c.lower()): c for c in sheet.columns}
     mapping = {target: next((squashed[s.replace(" ", "")] for s in synonyms if s.replace(" ", "") in squashed), None)
                for target, synonyms in _SHEET_COLUMNS.items()}
@@ -116,8 +166,7 @@ def excerpts_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list]:
                           hint="name the columns document, quote and node (page, role, mode, coder are optional); "
                                "found: " + ", ".join(sheet.columns))
     rows, problems = [], []
-    for index, record in enumerate(sheet.to_dict("records")):
-        line = first_line + index
+    for index, (line, record) in enumerate(zip(lines, sheet.to_dict("records"))):
         value = {t: str(record[c]).strip() if c else "" for t, c in mapping.items()}
         if not (value["document"] and value["quote"] and value["node"]):
             problems.append(Problem(str(path), line, "document/quote/node", "row lacks a document, quote or node",

@@ -9,9 +9,7 @@ and symbolic links are refused, and XML is parsed without DTDs, so entity expans
 
 from __future__ import annotations
 
-import stat
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -20,6 +18,7 @@ import pandas as pd
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from synthesis.archives import LIMITS, open_archive
 from synthesis.errors import ReviewError
 from synthesis.review import Review
 
@@ -31,7 +30,6 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 _CODEBOOK_NAMESPACES = {"urn:QDA-XML:codebook:1.0", "urn:QDA-XML:codebook:1:0", "urn:QDA-XML:codebook:0:4"}
 
 #: Limits for untrusted archives: members, one member's size, all members' size, compression ratio.
-LIMITS = {"members": 10_000, "member_bytes": 200 * 2**20, "total_bytes": 1 * 2**30, "ratio": 200}
 _CODE_COLUMNS = ["code_id", "name", "parent_id", "path", "codable", "description", "color"]
 _CODING_COLUMNS = ["source", "selection_id", "code_id", "code_name", "start", "end", "text", "user"]
 
@@ -88,45 +86,23 @@ def _parse_xml(data: bytes, where: str):
     try:
         return ElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise ReviewError(where, f"refused: the XML declares a DTD or entities ({type(exc).__name__})",
+        raise ReviewError(where, f"refused: the XML declares a DTD or entities ({type(exc).__name__})", field="xml",
                           hint="REFI-QDA files need no DTD; a file with one may be an entity-expansion attack") from None
     except ElementTree.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
-        raise ReviewError(where, f"not well-formed XML: {exc}", line=line,
+        raise ReviewError(where, f"not well-formed XML: {exc}", line=line, field="xml",
                           hint="export the project again from the QDA program") from None
 
 
 def _read_archive(path: Path) -> tuple[bytes, dict[str, bytes]]:
-    """project.qde and the text sources of a .qdpx, read in memory within :data:`LIMITS`."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise ReviewError(path, "not a zip archive", hint="a .qdpx is a zip; export the project again") from None
-    with archive:
+    """project.qde and the text sources of a .qdpx, read in memory within :data:`synthesis.archives.LIMITS`."""
+    with open_archive(path, "REFI-QDA project (.qdpx)") as archive:
         members = archive.infolist()
-        if len(members) > LIMITS["members"]:
-            raise ReviewError(path, f"{len(members)} members in the archive (limit {LIMITS['members']})",
-                              hint="refused as a possible zip bomb")
-        total = 0
-        for member in members:
-            name = PurePosixPath(member.filename)
-            if name.is_absolute() or ".." in name.parts or member.filename.startswith(("/", "\\")) \
-                    or ":" in name.parts[0]:
-                raise ReviewError(path, f"member {member.filename!r} points outside the archive", field="member",
-                                  hint="refused: a path that escapes the extraction folder")
-            if stat.S_ISLNK(member.external_attr >> 16):
-                raise ReviewError(path, f"member {member.filename!r} is a symbolic link", field="member",
-                                  hint="refused: links can point outside the archive")
-            total += member.file_size
-            if member.file_size > LIMITS["member_bytes"] or total > LIMITS["total_bytes"] or (
-                    member.compress_size and member.file_size / member.compress_size > LIMITS["ratio"]
-                    and member.file_size > 2**20):
-                raise ReviewError(path, f"member {member.filename!r} expands to {member.file_size:,} bytes",
-                                  field="member", hint="refused as a possible zip bomb")
         names = {m.filename: m for m in members}
         project = next((n for n in names if n.lower().endswith(".qde")), None)
         if project is None:
-            raise ReviewError(path, "no project.qde in the archive", hint="is this a REFI-QDA project export?")
+            raise ReviewError(path, "no project.qde in the archive", field="member",
+                              hint="is this a REFI-QDA project export?")
         texts = {}
         for name, member in names.items():
             if name.lower().endswith(".txt"):
@@ -137,7 +113,11 @@ def _read_archive(path: Path) -> tuple[bytes, dict[str, bytes]]:
                                       hint="refused as a possible zip bomb")
                 texts[PurePosixPath(name).name] = data
         with archive.open(names[project]) as handle:
-            return handle.read(LIMITS["member_bytes"] + 1), texts
+            data = handle.read(LIMITS["member_bytes"] + 1)
+        if len(data) > LIMITS["member_bytes"]:
+            raise ReviewError(path, f"member {project!r} is larger than it says", field="member",
+                              hint="refused as a possible zip bomb")
+        return data, texts
 
 
 def _codes(codebook, codes_out: list[dict]) -> None:
@@ -181,10 +161,10 @@ def read_qda(path: str | Path) -> QdaProject:
     """
     path = Path(path)
     if not path.is_file():
-        raise ReviewError(path, "no such file", hint="check the path")
+        raise ReviewError(path, "no such file", field="file", hint="check the path")
     with path.open("rb") as handle:
         is_zip = handle.read(2) == b"PK"
-    if is_zip:
+    if is_zip or path.suffix.lower() == ".qdpx":
         project_xml, texts = _read_archive(path)
     else:
         project_xml, texts = path.read_bytes(), {}

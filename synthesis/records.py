@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
+from synthesis.archives import read_workbook_rows
 from synthesis.errors import Problem, ReviewError
 
 __all__ = ["RECORD_FIELDS", "ImportResult", "detect_format", "read_records", "read_many", "normalise_doi",
@@ -78,10 +80,26 @@ def _record(path: Path, fmt: str, index: int, line: int | None, **values) -> dic
     record["doi"] = normalise_doi(record["doi"]) if record["doi"] else normalise_doi(record["url"]) if record["url"] else ""
     year = record["year"]
     record["year"] = year if isinstance(year, int) else first_year(str(year or ""))
+    if record["year"] is None and str(year or "").strip():
+        record["_year_text"] = str(year).strip()
     return record
 
 
+#: A field longer than this is refused: no bibliographic field is a mebibyte long, but a corrupted export is.
+FIELD_LIMIT = 2**20
+
+
 def _check_record(result: ImportResult, record: dict) -> None:
+    for name, value in record.items():
+        if isinstance(value, str) and len(value) > FIELD_LIMIT:
+            raise ReviewError(result.path, f"a {len(value):,}-character {name} in the record starting here",
+                              line=record["line"], field=name,
+                              hint=f"fields over {FIELD_LIMIT:,} characters mean a corrupted export; export again")
+    if record["year"] is None and record.get("_year_text"):
+        result.problems.append(Problem(str(result.path), record["line"], "year",
+                                       f"{record['_year_text']!r} is not a year; left empty",
+                                       "give a four-digit year, or leave the cell empty"))
+    record.pop("_year_text", None)
     if not (record["title"] or record["doi"] or record["authors"]):
         result.problems.append(Problem(str(result.path), record["line"], "title",
                                        "record has no title, authors or DOI; kept as it is",
@@ -264,18 +282,32 @@ def _strip_braces(value: str) -> str:
 
 def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
     import bibtexparser
-    from bibtexparser.model import DuplicateFieldKeyBlock
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
-    library = bibtexparser.parse_string(text)
+    # The parser logs every failed block itself; the failures come back below as located problems instead.
+    parser_log = logging.getLogger("bibtexparser")
+    level = parser_log.level
+    parser_log.setLevel(logging.CRITICAL)
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        parser_log.setLevel(level)
     entries = [(entry, None) for entry in library.entries]
     for block in library.failed_blocks:
         if isinstance(block, DuplicateFieldKeyBlock):
             keys = ", ".join(sorted(block.duplicate_keys))
             entries.append((block.ignore_error_block, f"field(s) {keys} appear twice; the first value is kept"))
+        elif isinstance(block, DuplicateBlockKeyBlock) and block.ignore_error_block is not None:
+            entries.append((block.ignore_error_block, f"the key {block.key!r} repeats an earlier entry's; "
+                                                      "kept as a record of its own"))
         else:
             line = getattr(block, "start_line", None)
-            result.problems.append(Problem(str(path), (line or 0) + 1, "", f"entry could not be parsed: {block.error}",
-                                           "check braces and quotes of this entry"))
+            reason = str(block.error) or type(block.error).__name__
+            opening = " ".join(block.raw.split())[:60]
+            result.problems.append(Problem(str(path), (line or 0) + 1, "entry",
+                                           f"entry could not be parsed ({reason}): {opening!r}",
+                                           "check the braces, commas and quotes of this entry; it is kept as an "
+                                           "unparsed record so that it is not lost"))
             result.records.append(_record(path, "bibtex", len(result.records) + 1, (line or 0) + 1,
                                           title="", type="unparsed"))
     for entry, note in sorted(entries, key=lambda pair: pair[0].start_line):
@@ -289,7 +321,7 @@ def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
                          keywords=[k for k in re.split(r";|,", fields.get("author_keywords") or fields.get("keywords", ""))],
                          url=fields.get("url", ""))
         if note:
-            result.problems.append(Problem(str(path), record["line"], "", note, "the export repeats a field"))
+            result.problems.append(Problem(str(path), record["line"], "entry", note, "the export repeats it"))
         result.records.append(record)
         _check_record(result, record)
     result.records.sort(key=lambda r: r["line"] or 0)
@@ -341,7 +373,7 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            result.problems.append(Problem(str(path), line, "", f"row has {len(cells)} cells, the header has "
+            result.problems.append(Problem(str(path), line, "row", f"row has {len(cells)} cells, the header has "
                                            f"{len(header)}; read as far as the cells go", "quote cells with commas"))
         value = {name: next((cells[i] for i in columns if i < len(cells) and cells[i].strip()), "")
                  for name, columns in mapping.items()}
@@ -357,13 +389,14 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
 
 
 def _read_delimited(path: Path, text: str, result: ImportResult, delimiter: str) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
-        raise ReviewError(path, "the file is empty", line=1, hint="export again with a header row") from None
+        raise ReviewError(path, "the file is empty", line=1, field="header",
+                          hint="export again with a header row") from None
     except csv.Error as exc:
-        raise ReviewError(path, f"not valid CSV: {exc}", line=1, hint="check quoting") from None
+        raise ReviewError(path, f"not valid CSV: {exc}", line=1, field="header", hint="check quoting") from None
 
     def rows():
         line = reader.line_num + 1
@@ -373,9 +406,9 @@ def _read_delimited(path: Path, text: str, result: ImportResult, delimiter: str)
             except StopIteration:
                 return
             except csv.Error as exc:
-                result.problems.append(Problem(str(path), line, "", f"not valid CSV from here on: {exc}",
-                                               "check quoting; the rows after this line were not read"))
-                return
+                # Reading on would swallow the rest of the file into one cell: stop, and lose nothing silently.
+                raise ReviewError(path, f"not valid CSV: {exc}", line=line, field="row",
+                                  hint="a quote opened on this row is never closed; check its quoting") from None
             yield line, cells
             line = reader.line_num + 1
 
@@ -383,25 +416,23 @@ def _read_delimited(path: Path, text: str, result: ImportResult, delimiter: str)
 
 
 def _read_xlsx(path: Path, result: ImportResult) -> None:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h or "").strip() for h in next(rows, [])]
-    cells = ((number, ["" if c is None else str(c) for c in row]) for number, row in enumerate(rows, start=2))
-    _rows_to_records(path, "xlsx", header, cells, result)
-    workbook.close()
+    header, rows = read_workbook_rows(path)
+    _rows_to_records(path, "xlsx", header, rows, result)
 
 
 def _read_endnote_xml(path: Path, text: str, result: ImportResult) -> None:
     from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
 
     try:
         root = ElementTree.fromstring(text.encode("utf-8"))
     except ElementTree.ParseError as exc:
         raise ReviewError(path, f"not well-formed XML: {exc}", line=exc.position[0] if exc.position else None,
-                          hint="export again from EndNote as XML") from None
+                          field="xml", hint="export again from EndNote as XML") from None
+    except DefusedXmlException as exc:
+        raise ReviewError(path, f"refused: the XML declares entities ({type(exc).__name__})", line=1,
+                          field="xml", hint="EndNote exports declare no entities; a file with them may be an attack "
+                                            "(external entities, entity expansion)") from None
 
     def texts(node, xpath):
         return ["".join(e.itertext()).strip() for e in node.findall(xpath)]
@@ -429,13 +460,22 @@ FORMATS = ["ris", "medline", "wos", "bibtex", "csv", "tsv", "xlsx", "endnote-xml
 
 def _decode(path: Path, data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReviewError(path, f"not UTF-16 text although it starts with a UTF-16 byte-order mark (byte {exc.start})",
+                              line=1, field="encoding", hint="export the file again") from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ReviewError(path, f"not UTF-8 text (byte {exc.start})", line=line,
+        raise ReviewError(path, f"not UTF-8 text (byte {exc.start})", line=line, field="encoding",
                           hint="export again as UTF-8, or convert the file (e.g. from Latin-1) first") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ReviewError(path, "the file holds NUL characters", line=line, field="encoding",
+                          hint="UTF-16 without a byte-order mark, or not a text export: export again as UTF-8") from None
+    return text
 
 
 def detect_format(path: str | Path, text: str | None = None) -> str:
@@ -467,7 +507,7 @@ def detect_format(path: str | Path, text: str | None = None) -> str:
         return "tsv"
     if "," in first or path.suffix.lower() == ".csv":
         return "csv"
-    raise ReviewError(path, "the format could not be recognised", line=1,
+    raise ReviewError(path, "the format could not be recognised", line=1, field="format",
                       hint="supported: RIS, MEDLINE/.nbib, Web of Science, BibTeX, CSV, TSV, XLSX, EndNote XML")
 
 
@@ -501,7 +541,7 @@ def read_records(path: str | Path, fmt: str | None = None, database: str = "") -
     """
     path = Path(path)
     if not path.is_file():
-        raise ReviewError(path, "no such file", hint="check the path")
+        raise ReviewError(path, "no such file", field="file", hint="check the path")
     if fmt is not None and fmt not in FORMATS:
         raise ReviewError(path, f"unknown format {fmt!r}", field="format", hint="one of: " + ", ".join(FORMATS))
     if fmt == "xlsx" or (fmt is None and detect_format(path) == "xlsx"):
@@ -511,6 +551,9 @@ def read_records(path: str | Path, fmt: str | None = None, database: str = "") -
         text = _decode(path, path.read_bytes())
         result = ImportResult(path, fmt or detect_format(path, text))
         _READERS[result.format](path, text, result)
+    if not result.records:
+        raise ReviewError(path, f"no records in this {result.format} file", line=1, field="records",
+                          hint="the export may have failed or be empty; export the search results again")
     seen: dict[str, int] = {}
     for index, record in enumerate(result.records, start=1):
         record["database"] = database
@@ -520,6 +563,7 @@ def read_records(path: str | Path, fmt: str | None = None, database: str = "") -
                                            "ids in one export should be unique"))
             record["record_id"] = f"{path.stem}-{index:05d}"
         seen.setdefault(record["record_id"], record["line"])
+        record.pop("_year_text", None)
     return result
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from synthesis.paths import NOTEBOOKS_DIR
 from synthesis.errors import Problem, ReviewError, ReviewProblems
 from synthesis.schemas import FileSchema, file_schemas, read_document, read_table
 
@@ -184,6 +185,36 @@ def _record_file_problems(review: Review) -> list[Problem]:
     return [Problem(display_path(Path(p.file)), p.line, p.field, p.message, p.hint) for p in problems]
 
 
+def _check_parameters(review_yml: Any, display: str) -> list[Problem]:
+    """Parameter defaults must name a notebook of the project."""
+    notebooks = {p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb")}
+    problems = []
+    for stem in (review_yml.data.get("parameters") or {}):
+        if notebooks and stem not in notebooks:
+            problems.append(Problem(display, review_yml.line_of(("parameters", stem)), f"parameters.{stem}",
+                                    f"{stem!r} is not a notebook", "use one of: " + ", ".join(sorted(notebooks))))
+    return problems
+
+
+def _check_scores(tables: dict[str, pd.DataFrame], displays: dict[str, str],
+                  lines: dict[str, list[int]]) -> list[Problem]:
+    """Every score of a measure lies within its item's min and max."""
+    scores, items = tables.get("measure/scores.csv"), tables.get("measure/items.csv")
+    if scores is None or items is None or scores.empty or items.empty:
+        return []
+    bounds = {row["item_id"]: (row["min"], row["max"]) for row in items.to_dict("records")}
+    problems = []
+    for row, line in zip(scores.to_dict("records"), lines["measure/scores.csv"]):
+        low, high = bounds.get(row["item_id"], (None, None))
+        score = row["score"]
+        if isinstance(score, (int, float)) and isinstance(low, (int, float)) and isinstance(high, (int, float)) \
+                and not low <= score <= high:
+            problems.append(Problem(displays["measure/scores.csv"], line, "score",
+                                    f"{score:g} is outside item {row['item_id']}'s range {low:g}-{high:g}",
+                                    "correct the score, or the item's min and max in measure/items.csv"))
+    return problems
+
+
 def _load(path: Path) -> tuple[Review | None, list[Problem]]:
     if not path.is_dir():
         return None, [Problem(display_path(path), None, "", "no such review folder",
@@ -224,6 +255,8 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
         elif relative in documents and schema.references:
             problems.extend(_check_references(schema, displays[relative], documents[relative], tables))
     problems.extend(_check_theories(documents, displays))
+    problems.extend(_check_parameters(documents["review.yml"], displays["review.yml"]))
+    problems.extend(_check_scores(tables, displays, lines))
     meta = documents["review.yml"].data
     if meta.get("slug") and meta["slug"] != path.name:
         problems.append(Problem(displays["review.yml"], documents["review.yml"].line_of(("slug",)), "slug",

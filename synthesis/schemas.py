@@ -120,6 +120,8 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str]:
         wanted = {"integer": "a whole number", "number": "a number", "string": "text", "array": "a list",
                   "object": "a mapping of keys to values", "boolean": "true or false"}.get(wanted, wanted)
         return f"{error.instance!r} is not {wanted}", _HINTS["type"]
+    if error.validator == "pattern" and error.schema.get("description"):
+        return f"{error.instance!r} is not in the expected form", f"expected {error.schema['description']}"
     return error.message, _HINTS.get(error.validator, "")
 
 
@@ -148,6 +150,11 @@ def read_document(path: Path, schema: FileSchema, display: str) -> tuple[YamlDoc
         document = read_yaml(path)
     except ReviewError as exc:
         return None, [Problem(display, exc.problem.line, exc.problem.field, exc.problem.message, exc.problem.hint)]
+    if schema.json_schema.get("type") == "object" and not isinstance(document.data, dict):
+        found = "nothing" if document.data is None else f"a {type(document.data).__name__}"
+        required = ", ".join(schema.required) or "its keys"
+        return None, [Problem(display, 1, "(document)", f"the file holds {found}, not a mapping of keys",
+                              f"write the keys one per line as 'key: value', starting with {required}")]
     return document, validate_document(document, schema, display)
 
 
@@ -219,19 +226,22 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
     problems: list[Problem] = []
     try:
         text = path.read_text(encoding="utf-8-sig")
+        if "\x00" in text:
+            raise UnicodeDecodeError("utf-8", b"", text.index("\x00"), text.index("\x00") + 1, "NUL character")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return pd.DataFrame(columns=schema.columns), [
-            Problem(display, line, "", f"not UTF-8 text ({exc.reason})", "save the file as UTF-8 CSV")], []
+            Problem(display, line, "encoding", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                    "save the file as UTF-8 CSV (a UTF-16 or Latin-1 export must be converted first)")], []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        return pd.DataFrame(columns=schema.columns), [Problem(display, 1, "", f"not valid CSV: {exc}",
+        return pd.DataFrame(columns=schema.columns), [Problem(display, 1, "header", f"not valid CSV: {exc}",
                                                               "check quoting")], []
     if not header:
         return pd.DataFrame(columns=schema.columns), [
-            Problem(display, 1, "", "the file is empty", f"write a header row: {','.join(schema.columns)}")], []
+            Problem(display, 1, "header", "the file is empty", f"write a header row: {','.join(schema.columns)}")], []
     header = [h.strip() for h in header]
     properties = schema.json_schema.get("properties", {})
     for column in schema.required:
@@ -261,13 +271,13 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(Problem(display, line, "", f"not valid CSV: {exc}", "check quoting of this row"))
+            problems.append(Problem(display, line, "row", f"not valid CSV: {exc}", "check quoting of this row"))
             break
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            problems.append(Problem(display, start, "", f"row has {len(cells)} cells, the header has {len(header)}",
+            problems.append(Problem(display, start, "row", f"row has {len(cells)} cells, the header has {len(header)}",
                                     "quote cells that contain commas"))
             continue
         raw = {column: cell.strip() for column, cell in zip(header, cells)}

@@ -38,16 +38,29 @@ class YamlDocument:
         return self.lines.get(location)
 
 
-def _collect(node: yaml.Node, location: tuple, lines: dict[tuple, int]) -> None:
+def _collect(path: Path, node: yaml.Node, location: tuple, lines: dict[tuple, int]) -> None:
     if location not in lines:
         lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            lines[location + (key_node.value,)] = key_node.start_mark.line + 1
-            _collect(value_node, location + (key_node.value,), lines)
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                # PyYAML would silently keep the last value; a repeated key is almost always a mistake.
+                raise ReviewError(path, f"key {key_node.value!r} repeats the one on line {seen[key_node.value]}",
+                                  line=line, field=".".join(map(str, location + (key_node.value,))),
+                                  hint="keep one of them")
+            seen[key_node.value] = line
+            lines[location + (key_node.value,)] = line
+            _collect(path, value_node, location + (key_node.value,), lines)
+        return
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:float" \
+            and node.value.lower().lstrip("+-") in (".nan", ".inf"):
+        raise ReviewError(path, f"{node.value} is not a finite number", line=node.start_mark.line + 1,
+                          field=".".join(map(str, location)) or "-", hint="give a number, or leave the value out")
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect(item, location + (index,), lines)
+            _collect(path, item, location + (index,), lines)
 
 
 def read_yaml(path: str | Path) -> YamlDocument:
@@ -64,18 +77,25 @@ def read_yaml(path: str | Path) -> YamlDocument:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ReviewError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                          line=data[:exc.start].count(b"\n") + 1, field="encoding",
                           hint="save the file as UTF-8") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        lines: dict[tuple, int] = {}
+        if node is not None:
+            _collect(path, node, (), lines)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ReviewError(path, f"not valid YAML: {exc.problem}", line=mark.line + 1 if mark else None,
-                          hint="check indentation and quote values that contain ': ' or '#'") from None
-    lines: dict[tuple, int] = {}
-    if node is not None:
-        _collect(node, (), lines)
+                          field="syntax", hint="check indentation and quote values that contain ': ' or '#'") from None
+    except yaml.YAMLError as exc:  # the reader's errors (control characters, bad encodings) carry no mark
+        position = getattr(exc, "position", None)
+        line = text[:position].count("\n") + 1 if isinstance(position, int) else None
+        raise ReviewError(path, f"not valid YAML: {exc}".splitlines()[0], line=line, field="syntax",
+                          hint="remove control characters; save the file as plain UTF-8 text") from None
     return YamlDocument(path, data, lines)
