@@ -94,7 +94,7 @@ def read_workbook_rows(path: str | Path) -> tuple[list[str], list[tuple[int, lis
             workbook.close()
     except ReviewError:
         raise
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged workbook
+    except Exception as exc:
         raise ReviewError(path, f"the workbook could not be read ({type(exc).__name__}: {exc})", field="file",
                           hint="open it in a spreadsheet program and save it again as .xlsx, or export CSV") from None
     return header, body

@@ -125,7 +125,13 @@ def _refuse_overwriting(inputs: list, outputs: list) -> None:
 def _records(args) -> int:
     from synthesis.dedup import deduplicate
     from synthesis.outputs import write_text_atomic
-    from synthesis.records import read_many, read_records, records_frame, write_records_csv, write_ris
+    from synthesis.records import (
+        read_many,
+        read_records,
+        records_frame,
+        write_records_csv,
+        write_ris,
+    )
 
     if args.records_command == "import":
         _refuse_overwriting(args.files, [args.output, args.ris])

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import csv
 import io
+from pathlib import Path
 
 import pandas as pd
 

@@ -271,7 +271,7 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
                 try:
                     seconds = future.result()
                     report(f"[{done}/{len(tasks)}] {plan.review.slug} {stem} done in {seconds:.1f} s")
-                except BaseException as exc:  # noqa: BLE001 - reported after the pool drains
+                except BaseException as exc:
                     failed.append(exc)
                     report(f"[{done}/{len(tasks)}] {plan.review.slug} {stem} FAILED")
         if failed:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from synthesis.paths import NOTEBOOKS_DIR
 from synthesis.errors import Problem, ReviewError, ReviewProblems
+from synthesis.paths import NOTEBOOKS_DIR
 from synthesis.schemas import FileSchema, file_schemas, read_document, read_table
 
 __all__ = ["Review", "load_review", "check_review", "display_path"]

@@ -194,7 +194,7 @@ def _fast_validator(schema: FileSchema):
     def is_valid(instance: dict) -> bool:
         try:
             validate(instance)
-        except Exception:  # noqa: BLE001 - any failure sends the row to the detailed validator
+        except Exception:
             return False
         return True
 

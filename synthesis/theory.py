@@ -149,7 +149,7 @@ def node_evidence(review: Review) -> dict[str, set[str] | int]:
     A node coded in more documents than the review names (the paper gives only n) counts ``published_n``.
     Returns node id -> number of documents; the ids themselves are in :func:`classify_theories`.
     """
-    return {node: len(documents) if len(documents) >= published else published
+    return {node: max(len(documents), published)
             for node, (documents, published) in _node_documents(review).items()}
 
 
@@ -360,7 +360,7 @@ def cmoc_table(review: Review) -> pd.DataFrame:
     table = theory_table(review)
     if table.empty:
         return pd.DataFrame(columns=["theory", "topic", "context", "mechanism", "outcome", "partial", "source"])
-    joined = lambda items: "; ".join(items) if items else "not reported"  # noqa: E731
+    joined = lambda items: "; ".join(items) if items else "not reported"
     return pd.DataFrame({"theory": table["label"], "topic": table["topic_label"],
                          "context": table["contexts"].map(joined), "mechanism": table["mechanisms"].map(joined),
                          "outcome": table["outcomes"].map(joined), "partial": table["partial"],

@@ -4,9 +4,9 @@ import re
 import unicodedata
 
 import pytest
+from conftest import EXAMPLES
 
 from synthesis.paths import REVIEWS_DIR
-from conftest import EXAMPLES
 
 SEEDS = {"perinatal-peer-support": "000_595cf669e2939c23.txt", "peer-relationship-appear": "001_cfceb2a31c38a4cc.txt",
          "psw-implementation": "004_d183722da698fcd5.txt"}

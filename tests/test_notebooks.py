@@ -9,11 +9,10 @@ import subprocess
 import nbformat
 import pandas as pd
 import pytest
+from conftest import EXAMPLES
 
 from synthesis.paths import NOTEBOOKS_DIR
 from synthesis.pipeline import NOTEBOOKS, run_reviews
-
-from conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")

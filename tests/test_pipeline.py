@@ -4,7 +4,13 @@ import nbformat
 import pytest
 
 from synthesis.errors import ReviewError
-from synthesis.pipeline import NOTEBOOKS, parse_parameter, plan_run, select_notebooks, strip_volatile
+from synthesis.pipeline import (
+    NOTEBOOKS,
+    parse_parameter,
+    plan_run,
+    select_notebooks,
+    strip_volatile,
+)
 
 
 def test_select_notebooks():

@@ -5,7 +5,13 @@ import zipfile
 import pytest
 
 from synthesis.errors import ReviewError
-from synthesis.qda import CODEBOOK_NS, PROJECT_NS, codebook_from_theory, read_qda, write_codebook
+from synthesis.qda import (
+    CODEBOOK_NS,
+    PROJECT_NS,
+    codebook_from_theory,
+    read_qda,
+    write_codebook,
+)
 
 COLUMNS = ["code_id", "name", "parent_id", "path", "codable", "description"]
 

@@ -3,7 +3,14 @@
 import pytest
 
 from synthesis.errors import ReviewError
-from synthesis.records import detect_format, normalise_doi, read_records, records_frame, write_records_csv, write_ris
+from synthesis.records import (
+    detect_format,
+    normalise_doi,
+    read_records,
+    records_frame,
+    write_records_csv,
+    write_ris,
+)
 
 # Record counts read off the files' record markers (../shared/fixtures/README.md).
 EXPECTED = {

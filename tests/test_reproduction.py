@@ -1,11 +1,9 @@
 """Tests for synthesis.reproduction."""
 
 import pytest
-
-from synthesis import reproduction
-
 from conftest import EXAMPLES
-from synthesis import load_review
+
+from synthesis import load_review, reproduction
 from synthesis.paths import REVIEWS_DIR
 
 KNOWN_MISMATCHES = {

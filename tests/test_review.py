@@ -1,13 +1,12 @@
 """Tests for synthesis.review."""
 
 import pytest
+from conftest import EXAMPLES
 
 from synthesis import load_review
 from synthesis.errors import ReviewProblems
-from synthesis.review import check_review
-
-from conftest import EXAMPLES
 from synthesis.paths import REVIEWS_DIR
+from synthesis.review import check_review
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)

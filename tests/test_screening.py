@@ -3,7 +3,13 @@
 import pytest
 
 from synthesis import load_review
-from synthesis.screening import agreement, cohens_kappa, exclusion_reasons, screening_summary, stage_counts
+from synthesis.screening import (
+    agreement,
+    cohens_kappa,
+    exclusion_reasons,
+    screening_summary,
+    stage_counts,
+)
 
 
 def test_agreement_as_published(ibrahim):
