@@ -46,6 +46,11 @@ class ReviewError(Exception):
         self.problem = Problem(str(file), line, field, message, hint)
         super().__init__(str(self.problem))
 
+    def __reduce__(self):
+        # Rebuilt from its problem, so that an error raised in a worker process reaches the caller intact.
+        problem = self.problem
+        return (_rebuild_error, (problem.file, problem.message, problem.line, problem.field, problem.hint))
+
 
 class ReviewProblems(ReviewError):
     """Several problems found while checking a review folder, all reported at once."""
@@ -53,3 +58,10 @@ class ReviewProblems(ReviewError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         Exception.__init__(self, "\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):
+        return (ReviewProblems, (self.problems,))
+
+
+def _rebuild_error(file: str, message: str, line: int | None, field: str, hint: str) -> ReviewError:
+    return ReviewError(file, message, line=line, field=field, hint=hint)

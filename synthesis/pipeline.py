@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import hashlib
 import json
@@ -207,16 +208,38 @@ def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
     write_text_atomic(staging / f"{stem}.html", html)
 
 
+@contextlib.contextmanager
+def _folder_lock(folder: Path):
+    """Hold an exclusive lock on ``folder`` (itself, so that no lock file is left behind) where the OS has flock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: runs there must not overlap
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        os.close(handle)
+
+
 def _install(staging: Path, destination: Path) -> None:
-    """Move a finished run into place; the previous output stays whole until the new one is there."""
-    previous = destination.with_name(f".{destination.name}.previous")
-    if previous.exists():
-        shutil.rmtree(previous)
-    if destination.exists():
-        os.replace(destination, previous)
-    os.replace(staging, destination)
-    if previous.exists():
-        shutil.rmtree(previous)
+    """Move a finished run into place; the previous output stays whole until the new one is there.
+
+    Runs that finish at the same moment take turns (a lock on the output root), so two runs of one review
+    leave one complete output, never a mixture.
+    """
+    with _folder_lock(destination.parent):
+        previous = destination.with_name(f".{destination.name}.previous")
+        if previous.exists():
+            shutil.rmtree(previous)
+        if destination.exists():
+            os.replace(destination, previous)
+        os.replace(staging, destination)
+        if previous.exists():
+            shutil.rmtree(previous)
 
 
 def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, overrides: dict[str, Any] | None = None,

@@ -25,3 +25,15 @@ def test_review_error_carries_its_problem():
     """ReviewError exposes the located problem it was raised with."""
     error = ReviewError("f.yml", "bad", line=2, field="k", hint="h")
     assert error.problem.line == 2 and str(error) == "f.yml:2: k: bad (h)"
+
+
+def test_errors_survive_pickling():
+    """An error raised in a worker process reaches the parent whole (file, line, field, hint)."""
+    import pickle
+
+    from synthesis.errors import Problem, ReviewError, ReviewProblems
+
+    error = pickle.loads(pickle.dumps(ReviewError("a.csv", "bad", line=3, field="x", hint="fix it")))
+    assert error.problem == Problem("a.csv", 3, "x", "bad", "fix it") and str(error) == "a.csv:3: x: bad (fix it)"
+    problems = pickle.loads(pickle.dumps(ReviewProblems([Problem("b.yml", 1, "y", "worse")])))
+    assert problems.problems == [Problem("b.yml", 1, "y", "worse")]

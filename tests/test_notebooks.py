@@ -1,5 +1,6 @@
 """The notebooks: their committed form, and runs of all five on every example through papermill."""
 
+import hashlib
 import html
 import json
 import re
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLES
 
-from synthesis.paths import NOTEBOOKS_DIR
+from synthesis.paths import NOTEBOOKS_DIR, REVIEWS_DIR
 from synthesis.pipeline import NOTEBOOKS, run_reviews
 
 
@@ -19,8 +20,18 @@ from synthesis.pipeline import NOTEBOOKS, run_reviews
 def outputs(tmp_path_factory):
     """Every notebook run on every example with its appendix, two at a time, as `synthesis report` does."""
     root = tmp_path_factory.mktemp("outputs")
+    INPUTS_BEFORE.update(_input_digests())
     run_reviews(EXAMPLES, out_root=root, jobs=2, appendix=True)
     return root
+
+
+INPUTS_BEFORE: dict[str, str] = {}
+
+
+def _input_digests():
+    """SHA-256 of every file in the example review folders."""
+    return {p.relative_to(REVIEWS_DIR).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(REVIEWS_DIR.rglob("*")) if p.is_file()}
 
 
 def _files(root):
@@ -163,3 +174,12 @@ def test_appendix_opens_in_a_browser_with_every_figure(outputs, tmp_path):
     loaded = re.search(r'data-loaded="([01]*)"', result.stdout)
     assert loaded, result.stderr[-2000:]
     assert loaded.group(1) and set(loaded.group(1)) == {"1"}
+
+
+@pytest.mark.notebooks
+def test_runs_never_modify_their_inputs(outputs):
+    """Every input file hashes the same after the runs (and the reports) as before, and as the manifest says."""
+    assert INPUTS_BEFORE and _input_digests() == INPUTS_BEFORE
+    for slug in EXAMPLES:
+        manifest = json.loads((outputs / slug / "manifest.json").read_text())
+        assert {f"{slug}/{name}": digest for name, digest in manifest["inputs"].items()}.items() <= INPUTS_BEFORE.items()
