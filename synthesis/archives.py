@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from synthesis.errors import ReviewError
 
-__all__ = ["LIMITS", "check_archive", "refuse_doctypes", "open_archive", "read_workbook_rows"]
+__all__ = ["LIMITS", "check_archive", "read_member", "refuse_doctypes", "open_archive", "read_workbook_rows"]
 
 #: Refusal limits: members in one archive, bytes of one member and of all, and the expansion ratio
 #: (uncompressed / compressed) allowed for a member over 1 MiB.
@@ -42,19 +42,30 @@ def check_archive(path: Path, archive: zipfile.ZipFile) -> None:
                               field="member", hint="refused as a possible zip bomb")
 
 
+def read_member(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """The bytes of one member, refused if it holds more than it declared or more than the limit allows."""
+    try:
+        with archive.open(member) as handle:
+            data = handle.read(LIMITS["member_bytes"] + 1)
+    except Exception as exc:  # noqa: BLE001 - damaged headers, bad CRC, bad deflate data, encryption, ...
+        raise ReviewError(path, f"member {member.filename!r} cannot be read ({type(exc).__name__}: {exc})",
+                          field="member", hint="the archive is damaged; export it again") from None
+    if len(data) > LIMITS["member_bytes"] or len(data) > member.file_size:
+        raise ReviewError(path, f"member {member.filename!r} is larger than it says", field="member",
+                          hint="refused as a possible zip bomb")
+    return data
+
+
 def refuse_doctypes(path: Path, archive: zipfile.ZipFile) -> None:
     """Refuse an archive whose XML members declare a DTD: Office files never do, entity attacks always do."""
     for member in archive.infolist():
         if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
-        with archive.open(member) as handle:
-            previous = b""
-            while block := handle.read(1 << 20):
-                if b"<!DOCTYPE" in previous[-16:] + block or b"<!ENTITY" in previous[-16:] + block:
-                    raise ReviewError(path, f"member {member.filename!r} declares a DTD or entities", field="member",
-                                      hint="refused: a workbook needs no DTD; one that has it may be an "
-                                           "external-entity or entity-expansion attack")
-                previous = block
+        data = read_member(path, archive, member)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise ReviewError(path, f"member {member.filename!r} declares a DTD or entities", field="member",
+                              hint="refused: a workbook needs no DTD; one that has it may be an "
+                                   "external-entity or entity-expansion attack")
 
 
 def open_archive(path: str | Path, kind: str) -> zipfile.ZipFile:
@@ -62,7 +73,7 @@ def open_archive(path: str | Path, kind: str) -> zipfile.ZipFile:
     path = Path(path)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 - zipfile raises many types for a damaged archive
         raise ReviewError(path, f"not a readable zip archive ({exc})", field="file",
                           hint=f"a {kind} is a zip archive; export it again") from None
     try:

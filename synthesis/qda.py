@@ -18,7 +18,7 @@ import pandas as pd
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from synthesis.archives import LIMITS, open_archive
+from synthesis.archives import LIMITS, open_archive, read_member
 from synthesis.errors import ReviewError
 from synthesis.review import Review
 
@@ -103,21 +103,9 @@ def _read_archive(path: Path) -> tuple[bytes, dict[str, bytes]]:
         if project is None:
             raise ReviewError(path, "no project.qde in the archive", field="member",
                               hint="is this a REFI-QDA project export?")
-        texts = {}
-        for name, member in names.items():
-            if name.lower().endswith(".txt"):
-                with archive.open(member) as handle:
-                    data = handle.read(LIMITS["member_bytes"] + 1)
-                if len(data) > LIMITS["member_bytes"]:
-                    raise ReviewError(path, f"member {name!r} is larger than it says", field="member",
-                                      hint="refused as a possible zip bomb")
-                texts[PurePosixPath(name).name] = data
-        with archive.open(names[project]) as handle:
-            data = handle.read(LIMITS["member_bytes"] + 1)
-        if len(data) > LIMITS["member_bytes"]:
-            raise ReviewError(path, f"member {project!r} is larger than it says", field="member",
-                              hint="refused as a possible zip bomb")
-        return data, texts
+        texts = {PurePosixPath(name).name: read_member(path, archive, member) for name, member in names.items()
+                 if name.lower().endswith(".txt")}
+        return read_member(path, archive, names[project]), texts
 
 
 def _codes(codebook, codes_out: list[dict]) -> None:

@@ -21,7 +21,7 @@ from synthesis.archives import read_workbook_rows
 from synthesis.errors import Problem, ReviewError
 
 __all__ = ["RECORD_FIELDS", "ImportResult", "detect_format", "read_records", "read_many", "normalise_doi",
-           "first_year", "records_frame", "write_records_csv", "write_ris", "FORMATS"]
+           "first_year", "records_frame", "write_records_csv", "write_ris", "write_bibtex", "FORMATS"]
 
 #: The normalised record schema every reader produces (lists are joined with "; " in CSV).
 RECORD_FIELDS = ["record_id", "source_file", "line", "database", "format", "type", "title", "authors", "year",
@@ -277,7 +277,9 @@ def _read_wos_tagged(path: Path, text: str, result: ImportResult) -> None:
 # --- BibTeX ----------------------------------------------------------------------------------------------------
 
 def _strip_braces(value: str) -> str:
-    return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
+    """A BibTeX value without its grouping braces; escaped braces (``\\{``, ``\\}``) are kept as text."""
+    value = value.replace("\\{", "\x01").replace("\\}", "\x02").replace("{", "").replace("}", "")
+    return re.sub(r"\s+", " ", value.replace("\x01", "{").replace("\x02", "}")).strip()
 
 
 def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
@@ -618,6 +620,46 @@ def write_ris(frame: pd.DataFrame, path: str | Path) -> None:
         lines.append("ER  - ")
         lines.append("")
     write_text_atomic(Path(path), "\n".join(lines))
+
+
+_BIBTEX_OUT = [("title", "title"), ("author", "authors"), ("year", "year"), ("journal", "journal"),
+               ("volume", "volume"), ("number", "issue"), ("pages", "pages"), ("doi", "doi"), ("pmid", "pmid"),
+               ("abstract", "abstract"), ("keywords", "keywords"), ("url", "url")]
+_BIBTEX_TYPES = {"jour": "article", "journal article": "article", "article": "article", "thes": "phdthesis",
+                 "thesis": "phdthesis", "rprt": "techreport", "report": "techreport", "book": "book",
+                 "chap": "incollection", "chapter": "incollection", "conf": "inproceedings",
+                 "inproceedings": "inproceedings"}
+
+
+def _bibtex_value(text: str) -> str:
+    return "{" + text.replace("{", "\\{").replace("}", "\\}").replace("\n", " ") + "}"
+
+
+def write_bibtex(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write records as BibTeX (keys from ``record_id``, made unique), atomically.
+
+    Values are braced, with literal braces escaped; authors are joined with ``and``.
+    """
+    from synthesis.outputs import write_text_atomic
+
+    entries, keys = [], set()
+    for index, record in enumerate(frame.to_dict("records"), start=1):
+        key = re.sub(r"[^A-Za-z0-9_.:-]+", "", str(record.get("record_id") or "")) or f"record{index}"
+        while key in keys:
+            key = f"{key}-{index}"
+        keys.add(key)
+        kind = _BIBTEX_TYPES.get(str(record.get("type") or "").lower(), "misc")
+        fields = []
+        for name, column in _BIBTEX_OUT:
+            value = record.get(column)
+            if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+                continue
+            value = unicodedata.normalize("NFC", str(value))
+            if column == "authors":
+                value = " and ".join(part.strip() for part in value.split("; ") if part.strip())
+            fields.append(f"  {name} = {_bibtex_value(value)}")
+        entries.append(f"@{kind}{{{key},\n" + ",\n".join(fields) + "\n}\n")
+    write_text_atomic(Path(path), "\n".join(entries))
 
 
 _RIS_TYPES = {"article": "JOUR", "journal article": "JOUR", "j": "JOUR", "thesis": "THES", "report": "RPRT",

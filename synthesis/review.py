@@ -222,6 +222,7 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
     schemas = file_schemas()
     problems: list[Problem] = []
     documents, tables, displays, lines = {}, {}, {}, {}
+    invalid: set[str] = set()
     for relative, schema in schemas.items():
         file_path = path / relative
         if not file_path.is_file():
@@ -235,6 +236,9 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
             document, found = read_document(file_path, schema, display)
             if document is not None:
                 documents[relative] = document
+                if found:
+                    # Checked across files only once valid: its own problems say what to fix first.
+                    invalid.add(relative)
         problems.extend(found)
     known_files = set(schemas)
     for file_path in sorted(path.rglob("*")):
@@ -252,10 +256,11 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
     for relative, schema in schemas.items():
         if relative in tables:
             problems.extend(_check_references(schema, displays[relative], tables[relative], tables, lines[relative]))
-        elif relative in documents and schema.references:
+        elif relative in documents and relative not in invalid and schema.references:
             problems.extend(_check_references(schema, displays[relative], documents[relative], tables))
-    problems.extend(_check_theories(documents, displays))
-    problems.extend(_check_parameters(documents["review.yml"], displays["review.yml"]))
+    problems.extend(_check_theories({k: v for k, v in documents.items() if k not in invalid}, displays))
+    if "review.yml" not in invalid:
+        problems.extend(_check_parameters(documents["review.yml"], displays["review.yml"]))
     problems.extend(_check_scores(tables, displays, lines))
     meta = documents["review.yml"].data
     if meta.get("slug") and meta["slug"] != path.name:
