@@ -11,6 +11,7 @@ import pandas as pd
 from synthesis.archives import read_workbook_rows
 from synthesis.errors import Problem, ReviewError
 from synthesis.review import Review
+from synthesis.textfile import decode_text
 
 __all__ = ["excerpts_table", "determinants_table", "audit_trail", "excerpts_from_sheet", "excerpts_from_qda"]
 
@@ -109,14 +110,7 @@ def _read_sheet_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]
     if not data.strip():
         raise ReviewError(path, "the file is empty", line=1, field="header",
                           hint="export the sheet again with a header row")
-    try:
-        text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReviewError(path, f"not UTF-8 text (byte {exc.start})", line=data[:exc.start].count(b"\n") + 1,
-                          field="encoding", hint="save the sheet as CSV UTF-8") from None
-    if "\x00" in text:
-        raise ReviewError(path, "the file holds NUL characters", line=text[:text.index("\x00")].count("\n") + 1,
-                          field="encoding", hint="this is not a text CSV; export the sheet again as CSV UTF-8")
+    text = decode_text(path, data, "save the sheet as CSV UTF-8", utf16=True)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:

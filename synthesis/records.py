@@ -19,6 +19,7 @@ import pandas as pd
 
 from synthesis.archives import read_workbook_rows
 from synthesis.errors import Problem, ReviewError
+from synthesis.textfile import decode_text
 
 __all__ = ["RECORD_FIELDS", "ImportResult", "detect_format", "read_records", "read_many", "normalise_doi",
            "first_year", "records_frame", "write_records_csv", "write_ris", "write_bibtex", "FORMATS"]
@@ -461,23 +462,7 @@ FORMATS = ["ris", "medline", "wos", "bibtex", "csv", "tsv", "xlsx", "endnote-xml
 
 
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ReviewError(path, f"not UTF-16 text although it starts with a UTF-16 byte-order mark (byte {exc.start})",
-                              line=1, field="encoding", hint="export the file again") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ReviewError(path, f"not UTF-8 text (byte {exc.start})", line=line, field="encoding",
-                          hint="export again as UTF-8, or convert the file (e.g. from Latin-1) first") from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ReviewError(path, "the file holds NUL characters", line=line, field="encoding",
-                          hint="UTF-16 without a byte-order mark, or not a text export: export again as UTF-8") from None
-    return text
+    return decode_text(path, data, "export again as UTF-8, or convert the file (e.g. from Latin-1) first", utf16=True)
 
 
 def detect_format(path: str | Path, text: str | None = None) -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from synthesis.errors import Problem, ReviewError
+from synthesis.textfile import decode_text
 from synthesis.yamlfile import YamlDocument, read_yaml
 
 __all__ = ["FileSchema", "file_schemas", "schema_for", "validate_document", "read_table", "read_document",
@@ -225,14 +226,10 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
     """
     problems: list[Problem] = []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        if "\x00" in text:
-            raise UnicodeDecodeError("utf-8", b"", text.index("\x00"), text.index("\x00") + 1, "NUL character")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return pd.DataFrame(columns=schema.columns), [
-            Problem(display, line, "encoding", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                    "save the file as UTF-8 CSV (a UTF-16 or Latin-1 export must be converted first)")], []
+        text = decode_text(display, path.read_bytes(), "save the file as UTF-8 CSV (a UTF-16 or Latin-1 export must "
+                                                        "be converted first)")
+    except ReviewError as exc:
+        return pd.DataFrame(columns=schema.columns), [exc.problem], []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)

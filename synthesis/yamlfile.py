@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from synthesis.errors import ReviewError
+from synthesis.textfile import decode_text
 
 __all__ = ["YamlDocument", "read_yaml"]
 
@@ -76,13 +77,7 @@ def read_yaml(path: str | Path) -> YamlDocument:
     YamlDocument
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReviewError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                          line=data[:exc.start].count(b"\n") + 1, field="encoding",
-                          hint="save the file as UTF-8") from None
+    text = decode_text(path, path.read_bytes(), "save the file as UTF-8")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         lines: dict[tuple, int] = {}

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,10 +14,13 @@ from synthesis.coding import excerpts_from_sheet
 from synthesis.errors import ReviewError
 from synthesis.paths import REVIEWS_DIR
 from synthesis.qda import codebook_from_theory, read_qda, write_codebook
-from synthesis.records import read_records, records_frame, write_bibtex, write_records_csv
+from synthesis.records import (
+    read_records,
+    records_frame,
+    write_bibtex,
+    write_records_csv,
+)
 from synthesis.review import load_review
-
-from conftest import EXAMPLES, SHARED
 
 FUZZ = settings(deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -10,7 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synthesis.dedup import deduplicate
-from synthesis.records import RECORD_FIELDS, read_records, records_frame, write_bibtex, write_ris
+from synthesis.records import (
+    RECORD_FIELDS,
+    read_records,
+    records_frame,
+    write_bibtex,
+    write_ris,
+)
 from synthesis.tallies import coded_in
 
 # Deterministic in CI: the same examples every run, no example database written into the project.
