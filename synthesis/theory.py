@@ -186,7 +186,7 @@ def classify_theories(review: Review, min_documents: int = 1) -> pd.DataFrame:
     if min_documents < 1:
         raise ValueError("min_documents must be at least 1: a theory with no documents is never supported")
     documents = _node_documents(review)
-    counts = node_evidence(review)
+    counts = _document_counts(documents)
     initial = review.document("theory/initial.yml") or {}
     final = {t["id"]: t for t in (review.document("theory/final.yml") or {}).get("theories") or []}
     theories = [(t, True) for t in initial.get("theories") or []]
