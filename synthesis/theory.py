@@ -143,14 +143,17 @@ def styled_statement(text: str, status: str, fmt: str = "markdown") -> str:
     return text
 
 
-def node_evidence(review: Review) -> dict[str, set[str] | int]:
+def node_evidence(review: Review) -> dict[str, int]:
     """Per coding node, the documents behind it: ids from ``coding/nodes.csv`` and from every link through it.
 
     A node coded in more documents than the review names (the paper gives only n) counts ``published_n``.
     Returns node id -> number of documents; the ids themselves are in :func:`classify_theories`.
     """
-    return {node: max(len(documents), published)
-            for node, (documents, published) in _node_documents(review).items()}
+    return _document_counts(_node_documents(review))
+
+
+def _document_counts(found: dict[str, tuple[set[str], int]]) -> dict[str, int]:
+    return {node: max(len(documents), published) for node, (documents, published) in found.items()}
 
 
 def _node_documents(review: Review) -> dict[str, tuple[set[str], int]]:
