@@ -10,7 +10,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["save_table", "save_figure", "write_text_atomic", "configure_display", "MARKDOWN_ROWS"]
+__all__ = ["save_table", "save_figure", "write_bytes_atomic", "write_text_atomic", "configure_display", "MARKDOWN_ROWS"]
 
 # Fixed ids and no dates, so that SVGs are byte-identical from run to run.
 matplotlib.rcParams["svg.hashsalt"] = "synthesis"
@@ -18,13 +18,17 @@ matplotlib.rcParams["svg.fonttype"] = "path"
 matplotlib.rcParams["font.family"] = "DejaVu Sans"
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so a reader never sees half a file."""
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp",
-                                     newline="\n") as handle:
-        handle.write(text)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+        handle.write(data)
     os.replace(handle.name, path)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8 with ``\\n`` line ends, atomically (:func:`write_bytes_atomic`)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 #: Tables longer than this are written as CSV only: a Markdown copy of them would be slow and unreadable.

@@ -18,12 +18,11 @@ import pandas as pd
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from synthesis.archives import LIMITS, open_archive, read_member
+from synthesis.archives import open_archive, read_member
 from synthesis.errors import ReviewError
 from synthesis.review import Review
 
-__all__ = ["QdaProject", "read_qda", "codebook_from_theory", "write_codebook", "PROJECT_NS", "CODEBOOK_NS",
-           "LIMITS"]
+__all__ = ["QdaProject", "read_qda", "codebook_from_theory", "write_codebook", "PROJECT_NS", "CODEBOOK_NS"]
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"

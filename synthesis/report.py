@@ -7,10 +7,8 @@ import datetime
 import html
 import io
 import json
-import os
 import re
 import shutil
-import tempfile
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -22,7 +20,7 @@ import yaml
 
 from synthesis import theory
 from synthesis.errors import ReviewError
-from synthesis.outputs import MARKDOWN_ROWS, write_text_atomic
+from synthesis.outputs import MARKDOWN_ROWS, write_bytes_atomic, write_text_atomic
 from synthesis.review import Review
 
 __all__ = ["CHECKLISTS", "TABLE_FORMATS", "FIGURE_FORMATS", "load_checklist", "applicable_checklists",
@@ -118,14 +116,7 @@ def _save_docx(document, path: Path) -> None:
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             member.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(member, source.read(info.filename))
-    _write_bytes_atomic(path, fixed.getvalue())
-
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
-        handle.write(data)
-    os.replace(handle.name, path)
+    write_bytes_atomic(path, fixed.getvalue())
 
 
 def write_docx_table(table: pd.DataFrame, path: Path, title: str) -> None:

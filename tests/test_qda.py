@@ -4,6 +4,7 @@ import zipfile
 
 import pytest
 
+from synthesis import archives
 from synthesis.errors import ReviewError
 from synthesis.qda import (
     CODEBOOK_NS,
@@ -113,9 +114,8 @@ def test_symlink_member_is_refused(tmp_path):
 
 def test_zip_bomb_is_refused(tmp_path, monkeypatch):
     """A member that expands far beyond its compressed size is refused before it is read."""
-    from synthesis import qda
 
-    monkeypatch.setitem(qda.LIMITS, "member_bytes", 1_000_000)
+    monkeypatch.setitem(archives.LIMITS, "member_bytes", 1_000_000)
     path = _qdpx(tmp_path, f'<Project xmlns="{PROJECT_NS}"/>', {"sources/big.txt": "0" * 5_000_000})
     with pytest.raises(ReviewError, match="zip bomb"):
         read_qda(path)
