@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from synthesis.review import Review
+from synthesis.wording import missing
 
 __all__ = ["contexts_with_links", "nested_cmoc_diagram", "diagrams_sentence"]
 
@@ -106,4 +107,4 @@ def diagrams_sentence(review: Review) -> str:
     count = len(contexts_with_links(review))
     if count:
         return f"{count} nested CMOC diagram(s), one per context with published links."
-    return "No nested CMOC diagrams: this review publishes no context-mechanism-outcome links with their documents."
+    return missing(review, "nested_cmoc")

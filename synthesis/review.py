@@ -62,12 +62,16 @@ class Review:
         return self.meta["title"]
 
     def has(self, path_in_review: str) -> bool:
-        """Whether the review has the file ``path_in_review``."""
-        return path_in_review in self.documents or path_in_review in self.tables
+        """Whether the review has the file ``path_in_review`` (a CSV file only once it has a row)."""
+        return path_in_review in self.documents or self.table(path_in_review) is not None
 
     def table(self, path_in_review: str) -> pd.DataFrame | None:
-        """The CSV file as a DataFrame, or None when the review does not have it."""
-        return self.tables.get(path_in_review)
+        """The CSV file as a DataFrame, or None when the review does not have it or it has no rows yet.
+
+        A header-only file (as ``synthesis new`` writes) is a stage not started, so every stage treats it as absent.
+        """
+        table = self.tables.get(path_in_review)
+        return None if table is None or table.empty else table
 
     def document(self, path_in_review: str) -> Any:
         """The YAML file's content, or None when the review does not have it."""

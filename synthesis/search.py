@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from synthesis.review import Review
+from synthesis.wording import is_published, missing
 
 __all__ = ["format_term", "boolean_query", "strategy_blocks", "databases", "other_methods", "search_log",
            "strategy_availability", "SYNTAXES", "render_strategy", "strategy_by_database", "apply_strategy",
@@ -71,6 +72,8 @@ def strategy_availability(review: Review) -> str:
     """Where the full strategy is published, for a review whose text does not print it."""
     strategy = review.document("search/strategy.yml") or {}
     full = strategy.get("full_strategy") or {}
+    if not is_published(review):
+        return missing(review, "search_blocks")
     if full.get("published", True) and strategy.get("blocks"):
         return "The paper prints its search terms; they are shown above."
     return f"The paper's text does not print its search terms; the full strategy is in {full.get('where', 'a supplement')}."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from synthesis.evidence import denominator, evidence_rows, node_support
 from synthesis.review import Review
 from synthesis.tables import cell_values, percent, round_half_up
 
@@ -11,24 +12,6 @@ __all__ = ["denominator", "unit_table", "unit_tally", "node_tally", "theme_order
            "documents_per_link", "subgroup_results", "denominator_sentence", "unit_tallies", "node_tallies",
            "presence_matrix", "coded_in", "cooccurrence", "robustness", "leave_one_out", "node_labels",
            "matrix_figure", "matrix_tallies", "labelled_cooccurrence", "robustness_table"]
-
-
-def denominator(review: Review) -> tuple[int, str]:
-    """How many units the tallies count in, and where that number comes from.
-
-    The unit is ``review.yml``'s ``unit``: interventions are counted in ``units.csv``; documents in
-    ``studies.csv`` or, where the paper publishes no list of them, in the published number included.
-    """
-    if review.meta["unit"] == "intervention" and review.table("units.csv") is not None:
-        return len(review.table("units.csv")), "rows of units.csv"
-    studies = review.table("studies.csv")
-    if studies is not None:
-        return len(studies), "rows of studies.csv"
-    counts = (review.document("prisma.yml") or {}).get("counts") or {}
-    for key in ("total_studies", "new_studies"):
-        if (counts.get(key) or {}).get("n"):
-            return counts[key]["n"], f"prisma.yml {key} (no list of included documents is published)"
-    raise ValueError(f"{review.slug}: no denominator: add studies.csv or prisma.yml counts.new_studies")
 
 
 def unit_table(review: Review) -> pd.DataFrame | None:
@@ -64,14 +47,6 @@ def unit_tally(review: Review, column: str) -> pd.DataFrame:
         .drop(columns="_last").reset_index(drop=True)
 
 
-def _implied_n(published_percent: float, total: int) -> int | None:
-    """The one whole number of units that rounds to the published percentage, or None if none or several do."""
-    target = round_half_up(published_percent, 0)
-    low, high = int((target - 0.5) * total / 100) - 1, int((target + 0.5) * total / 100) + 1
-    candidates = [n for n in range(max(low, 0), min(high, total) + 1) if round_half_up(percent(n, total), 0) == target]
-    return candidates[0] if len(candidates) == 1 else None
-
-
 def node_tally(review: Review, kind: str | None = None, threshold_percent: float = 0.0) -> pd.DataFrame:
     """Nodes with "coded in n of N (%)", ranked by strength of theme.
 
@@ -87,31 +62,25 @@ def node_tally(review: Review, kind: str | None = None, threshold_percent: float
     Returns
     -------
     pandas.DataFrame
-        ``n`` is the published count, or where only a percentage is published, the one whole number
-        of documents that rounds to it (``n basis`` says which). Ties in ``n`` keep the paper's order.
+        ``n`` is the node's count in the one evidence model (:func:`synthesis.evidence.node_support`): the documents
+        coded to it, or the published count where the paper names fewer (``n basis`` says which). Nodes with no
+        count are left out. Ties in ``n`` keep the order of ``coding/nodes.csv``.
     """
     columns = ["node_id", "label", "parent", "n", "n basis", "N", "percent", "published percent", "coded in",
                "rank", "kept"]
+    support = node_support(review)
     nodes = review.table("coding/nodes.csv")
-    if nodes is None:
-        return pd.DataFrame(columns=columns)
     total, _ = denominator(review)
+    if nodes is None or not total:
+        return pd.DataFrame(columns=columns)
     labels = dict(zip(nodes["node_id"], nodes["label"]))
-    selected = nodes if kind is None else nodes[nodes["kind"] == kind]
-    rows = []
-    for node in selected.to_dict("records"):
-        n, basis = node["published_n"], "published n"
-        if n is None or pd.isna(n):
-            published = node["published_percent"]
-            n = _implied_n(published, total) if published is not None and not pd.isna(published) else None
-            basis = "implied by published %" if n is not None else "not reported"
-        if n is None:
-            continue
-        n = int(n)
-        rows.append({"node_id": node["node_id"], "label": node["label"],
-                     "parent": labels.get(node["parent_id"], "") if node["parent_id"] else "",
-                     "n": n, "n basis": basis, "N": total, "percent": round_half_up(percent(n, total), 1),
-                     "published percent": node["published_percent"], "coded in": _coded_in(n, total)})
+    published_percent = dict(zip(nodes["node_id"], nodes["published_percent"]))
+    selected = support if kind is None else support[support["kind"] == kind]
+    rows = [{"node_id": node["node_id"], "label": node["label"], "parent": labels.get(node["parent_id"], ""),
+             "n": int(node["n"]), "n basis": node["basis"], "N": total,
+             "percent": round_half_up(percent(node["n"], total), 1),
+             "published percent": published_percent.get(node["node_id"]), "coded in": _coded_in(int(node["n"]), total)}
+            for node in selected.to_dict("records") if node["n"] is not None]
     result = pd.DataFrame(rows, columns=columns[:-2])
     result["rank"] = result["n"].rank(method="min", ascending=False).astype(int) if len(result) else []
     result = result.sort_values("rank", kind="stable").reset_index(drop=True)
@@ -186,6 +155,8 @@ def subgroup_results(review: Review) -> pd.DataFrame:
 def denominator_sentence(review: Review) -> str:
     """One sentence saying what the percentages are percentages of."""
     total, basis = denominator(review)
+    if not total:
+        return f"No percentages yet: {basis}."
     return f"Percentages are of **{total} {review.meta['unit']}s** ({basis})."
 
 
@@ -216,9 +187,9 @@ def node_tallies(review: Review, kinds: list[str], threshold_percent: float = 0.
 def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
     """Units x nodes, 1 where a unit is coded to a node, from every coding the review has.
 
-    Coding comes from ``coding/excerpts.csv`` (a document and the nodes its excerpt was coded to),
-    ``coding/links.csv`` (the documents cited for a context, mechanism and outcome) and the ``documents`` of
-    ``coding/nodes.csv``. Rows are every included document (``studies.csv``), coded or not; with
+    The 1s are the documents of the one evidence model (:func:`synthesis.evidence.evidence_rows`: excerpts, links
+    and the ``documents`` of ``coding/nodes.csv``); counts a paper publishes without naming the documents are not
+    in the matrix (see :func:`synthesis.evidence.node_support`). Rows are every included document (``studies.csv``), coded or not; with
     ``unit="intervention"`` (or ``"study"``) documents are pooled into the units they describe (``units`` column).
     The matrix is computed once per review and unit and shared: treat it as read-only.
     """
@@ -226,23 +197,10 @@ def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
 
 
 def _presence_matrix(review: Review, unit: str) -> pd.DataFrame:
-    pairs: list[tuple[str, str]] = []
-    excerpts = review.table("coding/excerpts.csv")
-    if excerpts is not None:
-        pairs += [(document, node) for document, nodes_of in zip(excerpts["document"], excerpts["nodes"])
-                  for node in cell_values(nodes_of)]
-    links = review.table("coding/links.csv")
-    if links is not None:
-        pairs += [(document, node) for documents, *chain in
-                  zip(links["documents"], links["context"], links["mechanism"], links["outcome"])
-                  for document in cell_values(documents) for node in chain]
+    frame = evidence_rows(review)[["document", "node"]].drop_duplicates()
     nodes = review.table("coding/nodes.csv")
-    if nodes is not None:
-        pairs += [(document, node) for node, documents in zip(nodes["node_id"], nodes["documents"])
-                  for document in cell_values(documents)]
     studies = review.table("studies.csv")
-    documents = list(studies["study_id"]) if studies is not None else sorted({d for d, _ in pairs})
-    frame = pd.DataFrame(pairs, columns=["document", "node"]).drop_duplicates()
+    documents = list(studies["study_id"]) if studies is not None and len(studies) else sorted(set(frame["document"]))
     coded_nodes = set(frame["node"])
     order = [n for n in (nodes["node_id"] if nodes is not None else []) if n in coded_nodes]
     order += sorted(coded_nodes - set(order))
@@ -359,11 +317,20 @@ def matrix_figure(review: Review, unit: str = "document"):
 
 
 def matrix_tallies(review: Review, unit: str = "document") -> pd.DataFrame:
-    """:func:`coded_in` of the presence matrix, with node labels (empty when the review has no coding)."""
+    """:func:`coded_in` of the presence matrix, with node labels (empty when the review has no coding).
+
+    Beside the matrix's own count, ``evidence n`` is the node's count in the evidence model, which is larger where
+    the paper publishes a count without naming every document (``basis`` says so).
+    """
     matrix = presence_matrix(review, unit)
     if matrix.empty or not matrix.values.any():
         return pd.DataFrame()
-    return coded_in(matrix, node_labels(review))
+    table = coded_in(matrix, node_labels(review))
+    if unit != "document":
+        return table
+    support = node_support(review).set_index("node_id")
+    return table.assign(**{"evidence n": table["node_id"].map(support["n"]).astype("Int64"),
+                           "basis": table["node_id"].map(support["basis"])})
 
 
 def labelled_cooccurrence(review: Review, rows_kind: str, columns_kind: str, unit: str = "document") -> pd.DataFrame:

@@ -9,10 +9,13 @@ import textwrap
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from synthesis.errors import ReviewError
+from synthesis.evidence import documents_for, node_support
 from synthesis.review import Review
+from synthesis.wording import basis_word, missing
 
 __all__ = ["theory_table", "theories_by_topic", "area_counts", "element_inventory", "theory_sources",
-           "node_evidence", "classify_theories", "final_status", "styled_statement", "final_model_sections",
+           "classify_theories", "final_status", "styled_statement", "final_model_sections",
            "final_model", "FINAL_LEGEND", "theory_map",
            "cmoc_table", "status_counts", "initial_theory_note", "FINAL_FORMATS"]
 
@@ -76,8 +79,10 @@ def area_counts(review: Review) -> pd.DataFrame:
     for area in initial.get("areas") or []:
         in_model = table[(table["area"] == area["id"]) & (table["status"] != "unsupported")]
         stated = area.get("published_count")
-        rows.append({"area": area["label"], "stated by the paper": stated, "numbered theories": len(in_model),
-                     "agree": "yes" if stated == len(in_model) else "no", "source": area["source"]})
+        rows.append({"area": area["label"], "stated by the paper": "not stated" if stated is None else stated,
+                     "numbered theories": len(in_model),
+                     "agree": "" if stated is None else "yes" if stated == len(in_model) else "no",
+                     "source": area["source"]})
     return pd.DataFrame(rows, columns=["area", "stated by the paper", "numbered theories", "agree", "source"])
 
 
@@ -143,38 +148,8 @@ def styled_statement(text: str, status: str, fmt: str = "markdown") -> str:
     return text
 
 
-def node_evidence(review: Review) -> dict[str, int]:
-    """Per coding node, the documents behind it: ids from ``coding/nodes.csv`` and from every link through it.
-
-    A node coded in more documents than the review names (the paper gives only n) counts ``published_n``.
-    Returns node id -> number of documents; the ids themselves are in :func:`classify_theories`.
-    """
-    return _document_counts(_node_documents(review))
-
-
-def _document_counts(found: dict[str, tuple[set[str], int]]) -> dict[str, int]:
-    return {node: max(len(documents), published) for node, (documents, published) in found.items()}
-
-
-def _node_documents(review: Review) -> dict[str, tuple[set[str], int]]:
-    nodes = review.table("coding/nodes.csv")
-    if nodes is None:
-        return {}
-    found: dict[str, tuple[set[str], int]] = {}
-    for row in nodes.to_dict("records"):
-        published = row.get("published_n")
-        found[row["node_id"]] = (set(row.get("documents") or []),
-                                 int(published) if published is not None and not pd.isna(published) else 0)
-    links = review.table("coding/links.csv")
-    for link in [] if links is None else links.to_dict("records"):
-        for role in ("context", "mechanism", "outcome"):
-            if link[role] in found:
-                found[link[role]][0].update(link["documents"])
-    return found
-
-
 _EVIDENCE_COLUMNS = ["theory", "label", "initial", "nodes", "documents", "n documents", "from the evidence",
-                     "stated by the paper", "final status", "basis", "agree"]
+                     "stated status", "final status", "basis", "agree"]
 
 
 def classify_theories(review: Review, min_documents: int = 1) -> pd.DataFrame:
@@ -184,12 +159,14 @@ def classify_theories(review: Review, min_documents: int = 1) -> pd.DataFrame:
     node supports it when at least ``min_documents`` documents are coded to it. An initial theory whose nodes
     are all supported is *kept*, partly supported *refined*, not supported *unsupported*; a theory first named
     in ``final.yml`` and supported is *new*, and so is every supported context no theory names. Where the
-    paper states a status (``theory/final.yml``) that status is final and the evidence is shown beside it.
+    paper (or, in one's own review, the review team) states a status in ``theory/final.yml``, that status is final
+    and the evidence is shown beside it, with whether the two agree.
     """
     if min_documents < 1:
-        raise ValueError("min_documents must be at least 1: a theory with no documents is never supported")
-    documents = _node_documents(review)
-    counts = _document_counts(documents)
+        raise ReviewError("parameters", "min_documents must be at least 1: a theory with no documents is never "
+                          "supported", field="min_documents", hint="pass -p min_documents=1 or more")
+    support = node_support(review)
+    counts = {node: n for node, n in zip(support["node_id"], support["n"]) if n is not None}
     initial = review.document("theory/initial.yml") or {}
     final = {t["id"]: t for t in (review.document("theory/final.yml") or {}).get("theories") or []}
     theories = [(t, True) for t in initial.get("theories") or []]
@@ -207,27 +184,27 @@ def classify_theories(review: Review, min_documents: int = 1) -> pd.DataFrame:
         else:
             evidence = "new" if supported else "unsupported"
         stated = final.get(theory["id"], {}).get("status", "")
-        rows.append(_evidence_row(theory["id"], theory.get("label", theory["id"]), is_initial, nodes, documents,
+        rows.append(_evidence_row(review, theory["id"], theory.get("label", theory["id"]), is_initial, nodes,
                                   counts, evidence, stated))
     nodes_table = review.table("coding/nodes.csv")
     if nodes_table is not None:
         for node in nodes_table[nodes_table["kind"] == "context"].to_dict("records"):
             if node["node_id"] not in named and counts.get(node["node_id"], 0) >= min_documents:
-                rows.append(_evidence_row(node["node_id"], node["label"], False, [node["node_id"]], documents,
+                rows.append(_evidence_row(review, node["node_id"], node["label"], False, [node["node_id"]],
                                           counts, "new", ""))
     return pd.DataFrame(rows, columns=_EVIDENCE_COLUMNS)
 
 
-def _evidence_row(theory_id, label, is_initial, nodes, documents, counts, evidence, stated) -> dict:
-    ids = sorted(set().union(*(documents.get(n, (set(), 0))[0] for n in nodes))) if nodes else []
+def _evidence_row(review, theory_id, label, is_initial, nodes, counts, evidence, stated) -> dict:
+    ids = documents_for(review, nodes)
     n = max([len(ids)] + [counts.get(node, 0) for node in nodes])
     final = stated or (evidence if evidence != "no nodes named" else "not assessed")
     comparable = stated and evidence != "no nodes named" and stated != "in final model"
     agree = ("yes" if stated == evidence else "no") if comparable else ""
     return {"theory": theory_id, "label": label, "initial": is_initial, "nodes": "; ".join(nodes),
             "documents": "; ".join(ids), "n documents": n if nodes else None, "from the evidence": evidence,
-            "stated by the paper": stated or "not stated", "final status": final,
-            "basis": "the paper" if stated else ("the evidence" if nodes else ""), "agree": agree}
+            "stated status": stated or "not stated", "final status": final,
+            "basis": basis_word(review) if stated else ("the evidence" if nodes else ""), "agree": agree}
 
 
 def final_status(review: Review, fmt: str = "markdown", min_documents: int = 1) -> pd.DataFrame:
@@ -386,4 +363,4 @@ def initial_theory_note(review: Review) -> str:
     initial = review.document("theory/initial.yml") or {}
     if initial.get("note"):
         return initial["note"].strip()
-    return "This review has no theory/initial.yml."
+    return missing(review, "theories_by_topic")

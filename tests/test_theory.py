@@ -3,6 +3,7 @@
 import pytest
 
 from synthesis import load_review, theory
+from synthesis.errors import ReviewError
 
 
 def test_area_counts_expose_the_positive_theories_gap(mcleish):
@@ -92,7 +93,7 @@ def test_support_threshold_changes_the_result(tested_review):
     table = theory.classify_theories(tested_review, min_documents=13).set_index("theory")
     assert table.loc["R", "from the evidence"] == "kept"
     assert "C-personalised" in table.index
-    with pytest.raises(ValueError):
+    with pytest.raises(ReviewError, match="min_documents"):
         theory.classify_theories(tested_review, min_documents=0)
 
 

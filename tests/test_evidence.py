@@ -1,0 +1,103 @@
+"""Tests for synthesis.evidence: one count per node, from excerpts, links and node lists alike."""
+
+from pathlib import Path
+
+import pytest
+
+from synthesis import evidence, load_review, tallies, theory
+from synthesis.scaffold import new_review
+
+STUDIES = """study_id,authors,year,title,type,source
+a2020,Ade A,2020,Peer support at home,article,Search 2025
+b2021,Bo B,2021,Peer support in groups,article,Search 2025
+c2022,Cy C,2022,Peer workers in wards,article,Search 2025
+"""
+NODES = """node_id,kind,label,source
+C-home,context,At home,Coding
+M-understood,mechanism,Feels understood,Coding
+O-uptake,outcome,Takes up support,Coding
+"""
+EXCERPTS = """excerpt_id,document,quote,nodes,source
+X1,a2020,She knew what I meant,C-home;M-understood,Sheet row 2
+X2,b2021,I could talk at home,C-home,Sheet row 3
+X3,b2021,Someone who had been there,M-understood,Sheet row 4
+"""
+INITIAL = """published: false
+areas: [{id: a, label: Engagement, source: Protocol}]
+topics: [{id: t, area: a, label: Being understood, source: Protocol}]
+theories:
+  - {id: T1, label: "1", topic: t, statement: Being understood at home, nodes: [C-home, M-understood], source: Protocol}
+  - {id: T2, label: "2", topic: t, statement: Understanding leads to uptake, nodes: [M-understood, O-uptake],
+     source: Protocol}
+  - {id: T3, label: "3", topic: t, statement: Uptake alone, nodes: [O-uptake], source: Protocol}
+source: Protocol
+"""
+
+
+@pytest.fixture
+def coded_review(tmp_path) -> Path:
+    """A review in progress, made by `synthesis new`, coded only through excerpts."""
+    folder = tmp_path / "my-review"
+    new_review(folder)
+    for name, text in {"studies.csv": STUDIES, "coding/nodes.csv": NODES, "coding/excerpts.csv": EXCERPTS,
+                       "theory/initial.yml": INITIAL}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_excerpts_are_evidence(coded_review):
+    """Documents coded through excerpts support their nodes; a node nobody coded counts zero in one's own review."""
+    support = evidence.node_support(load_review(coded_review)).set_index("node_id")
+    assert support.loc["C-home", "documents"] == ["a2020", "b2021"]
+    assert support["n"].to_dict() == {"C-home": 2, "M-understood": 2, "O-uptake": 0}
+    assert set(support["basis"]) == {"documents identified"}
+
+
+def test_excerpt_coded_theories_are_supported(coded_review):
+    """A theory coded only through excerpts is kept; one with an uncoded node is refined; one with none unsupported."""
+    review = load_review(coded_review)
+    table = theory.classify_theories(review).set_index("theory")
+    assert table["from the evidence"].to_dict() == {"T1": "kept", "T2": "refined", "T3": "unsupported"}
+    assert table.loc["T1", "documents"] == "a2020; b2021"
+    model = theory.final_model(review, "markdown")
+    assert "~~3: Uptake alone~~" in model and "~~1:" not in model
+
+
+def test_min_documents_applies_to_the_same_counts(coded_review):
+    """Raising min_documents above every count leaves no theory supported."""
+    table = theory.classify_theories(load_review(coded_review), min_documents=3)
+    assert set(table["from the evidence"]) == {"unsupported"}
+
+
+def test_tallies_and_matrix_agree_with_the_evidence(coded_review):
+    """The node tally, the presence matrix and the evidence model give every node the same count."""
+    review = load_review(coded_review)
+    support = evidence.node_support(review).set_index("node_id")["n"]
+    tally = tallies.node_tally(review).set_index("node_id")["n"]
+    matrix = tallies.presence_matrix(review).sum(axis=0)
+    for node in ("C-home", "M-understood"):
+        assert support[node] == tally[node] == matrix[node]
+    assert tallies.node_tally(review).set_index("node_id").loc["C-home", "coded in"] == "2 of 3 (67%)"
+
+
+def test_published_count_is_a_floor(hackmann):
+    """Where a paper publishes more documents than it names, the published n is the count, and says so."""
+    support = evidence.node_support(hackmann).set_index("node_id")
+    row = support.loc["C-empowering"]
+    assert row["identified"] < row["n"] == row["published n"] == 18
+    assert row["basis"] == "published n"
+    assert tallies.matrix_tallies(hackmann).set_index("node_id").loc["C-empowering", "evidence n"] == 18
+
+
+def test_documents_for_several_nodes(coded_review):
+    """documents_for unites the documents of the nodes named, sorted, and is empty for no nodes."""
+    review = load_review(coded_review)
+    assert evidence.documents_for(review, ["C-home", "M-understood"]) == ["a2020", "b2021"]
+    assert evidence.documents_for(review, []) == []
+
+
+def test_denominator_of_a_review_without_documents(tmp_path):
+    """A fresh review counts in zero documents and says why, instead of failing."""
+    new_review(tmp_path / "fresh")
+    total, basis = evidence.denominator(load_review(tmp_path / "fresh"))
+    assert total == 0 and "no included documents" in basis
