@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     coding_import = coding_commands.add_parser("import", help="from a CSV/XLSX sheet or a REFI-QDA project (.qdpx)")
     coding_import.add_argument("file", metavar="FILE")
     coding_import.add_argument("-o", "--output", required=True, metavar="excerpts.csv")
+    coding_import.add_argument("--review", metavar="DIR",
+                               help="match codes to the node ids of DIR/coding/nodes.csv and documents to the study "
+                                    "ids of DIR/studies.csv (by id, label or title; case and spacing ignored)")
 
     codebook = commands.add_parser("codebook", help="write a review's initial theory as a REFI-QDA codebook (.qdc)")
     codebook.add_argument("review", metavar="REVIEW")
@@ -191,6 +194,11 @@ def _coding(args) -> int:
         excerpts, problems = excerpts_from_qda(args.file), []
     else:
         excerpts, problems = excerpts_from_sheet(args.file)
+    if args.review:
+        from synthesis.coding import map_to_review
+
+        excerpts, unmatched = map_to_review(excerpts, resolve_review(args.review))
+        problems = problems + unmatched
     for problem in problems:
         print(problem, file=sys.stderr)
     write_text_atomic(Path(args.output), excerpts.to_csv(index=False, lineterminator="\n"))

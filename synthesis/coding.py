@@ -13,7 +13,8 @@ from synthesis.errors import Problem, ReviewError
 from synthesis.review import Review
 from synthesis.textfile import decode_text
 
-__all__ = ["excerpts_table", "determinants_table", "audit_trail", "excerpts_from_sheet", "excerpts_from_qda"]
+__all__ = ["excerpts_table", "determinants_table", "audit_trail", "excerpts_from_sheet", "excerpts_from_qda",
+           "map_to_review"]
 
 
 def _citations(review: Review) -> dict[str, str]:
@@ -195,3 +196,74 @@ def excerpts_from_qda(path: str | Path) -> pd.DataFrame:
                          grouped["end"].astype(str), "quote": grouped["text"], "nodes": grouped["nodes"], "role": "",
                          "mode": "", "coder": grouped["coder"],
                          "source": f"{Path(path).name}, selection " + grouped["selection_id"].astype(str)})
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def _lookup(table: pd.DataFrame | None, id_column: str, name_columns: list[str]) -> dict[str, str]:
+    """Folded id, name and file stem -> id, for matching what a QDA program or sheet calls things."""
+    found: dict[str, str] = {}
+    for row in ([] if table is None else table.to_dict("records")):
+        for column in [id_column] + name_columns:
+            if row.get(column):
+                found.setdefault(_fold(row[column]), row[id_column])
+    return found
+
+
+def _review_table(folder: Path, relative: str) -> pd.DataFrame | None:
+    """One table of a review folder, validated on its own (the rest of the folder may still be half-done)."""
+    from synthesis.schemas import file_schemas, read_table
+
+    path = folder / relative
+    if not path.is_file():
+        return None
+    table, problems, _ = read_table(path, file_schemas()[relative], str(path))
+    if problems:
+        raise ReviewError(problems[0].file, problems[0].message, line=problems[0].line, field=problems[0].field,
+                          hint=problems[0].hint)
+    return table
+
+
+def map_to_review(excerpts: pd.DataFrame, folder: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """Excerpts with their codes and documents replaced by the node and study ids of the review in ``folder``.
+
+    A code matches a node of ``coding/nodes.csv`` by its id or label, whole or as the last part of a code path
+    (``Contexts/At home`` matches the label ``At home``); a document matches a study of ``studies.csv`` by its id or
+    title, with or without a file extension (a QDA source is often ``smith2020.pdf``). Matching ignores case and
+    spacing. Every code or document that matches nothing is one problem listing the rows it stands on; its excerpts
+    are kept as they are, so ``synthesis check`` shows them until the node or study is added.
+    """
+    folder = Path(folder)
+    nodes = _lookup(_review_table(folder, "coding/nodes.csv"), "node_id", ["label"])
+    studies = _lookup(_review_table(folder, "studies.csv"), "study_id", ["title"])
+    unmatched: dict[tuple[str, str], list[str]] = {}
+
+    def node_id(code: str, excerpt: str) -> str:
+        for candidate in (code, code.rsplit("/", 1)[-1]):
+            if _fold(candidate) in nodes:
+                return nodes[_fold(candidate)]
+        unmatched.setdefault(("nodes", code), []).append(excerpt)
+        return code
+
+    def study_id(document: str, excerpt: str) -> str:
+        for candidate in (document, Path(document).stem):
+            if _fold(candidate) in studies:
+                return studies[_fold(candidate)]
+        unmatched.setdefault(("document", document), []).append(excerpt)
+        return document
+
+    mapped = excerpts.copy()
+    mapped["nodes"] = [";".join(dict.fromkeys(node_id(code, excerpt) for code in str(codes).split(";") if code))
+                       for codes, excerpt in zip(excerpts["nodes"], excerpts["excerpt_id"])]
+    mapped["document"] = [study_id(str(document), excerpt)
+                          for document, excerpt in zip(excerpts["document"], excerpts["excerpt_id"])]
+    problems = []
+    for (field, value), rows in sorted(unmatched.items()):
+        target = "coding/nodes.csv (node_id or label)" if field == "nodes" else "studies.csv (study_id or title)"
+        problems.append(Problem(str(folder / ("coding/nodes.csv" if field == "nodes" else "studies.csv")), None,
+                                field, f"{value!r} (excerpts {', '.join(rows[:5])}{' ...' if len(rows) > 5 else ''}) "
+                                f"matches nothing in {target}",
+                                f"add a row for it to {target.split(' ')[0]}, or rename it in the coding"))
+    return mapped, problems

@@ -1,5 +1,7 @@
 """Tests for synthesis.coding."""
 
+import pandas as pd
+
 from synthesis import coding
 
 
@@ -57,3 +59,23 @@ def test_excerpts_from_qda(shared):
 
     excerpts = excerpts_from_qda(shared / "fixtures/qdpx/qc-demo.qdpx")
     assert len(excerpts) == 158 and excerpts["nodes"].str.split(";").str.len().sum() == 205
+
+
+def test_codes_and_sources_map_to_the_review(tmp_path):
+    """QDA code paths and source file names become the review's node and study ids; what matches nothing is listed."""
+    from synthesis.coding import map_to_review
+    from synthesis.scaffold import new_review
+
+    folder = tmp_path / "mapped"
+    new_review(folder)
+    (folder / "studies.csv").write_text("study_id,authors,year,title,type,source\n"
+                                        "smith2020,Smith J,2020,Peer support at home,article,Search\n")
+    (folder / "coding/nodes.csv").write_text("node_id,kind,label,source\nC-home,context,At home,Coding\n")
+    excerpts = pd.DataFrame({"excerpt_id": ["X1", "X2"], "document": ["Smith2020.pdf", "Peer support at home"],
+                             "quote": ["a", "b"], "nodes": ["Contexts/At  home", "C-home;Mechanisms/Trust"],
+                             "source": ["p", "p"]})
+    mapped, problems = map_to_review(excerpts, folder)
+    assert list(mapped["document"]) == ["smith2020", "smith2020"]
+    assert list(mapped["nodes"]) == ["C-home", "C-home;Mechanisms/Trust"]
+    assert len(problems) == 1 and "'Mechanisms/Trust' (excerpts X2)" in problems[0].message
+    assert problems[0].field == "nodes" and "coding/nodes.csv" in problems[0].hint
