@@ -10,14 +10,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from synthesis.errors import ReviewError
-from synthesis.evidence import documents_for, node_support
+from synthesis.evidence import documents_for, evidence_rows, node_support
 from synthesis.review import Review
 from synthesis.wording import basis_word, missing
 
 __all__ = ["theory_table", "theories_by_topic", "area_counts", "element_inventory", "theory_sources",
            "classify_theories", "final_status", "styled_statement", "final_model_sections",
            "final_model", "FINAL_LEGEND", "theory_map",
-           "cmoc_table", "status_counts", "initial_theory_note", "FINAL_FORMATS"]
+           "cmoc_table", "status_counts", "initial_theory_note", "FINAL_FORMATS", "theory_evidence_trail"]
 
 _STYLE = {"kept": "normal", "refined": "normal", "in final model": "normal", "unsupported": "strikethrough",
           "new": "capitals"}
@@ -364,3 +364,33 @@ def initial_theory_note(review: Review) -> str:
     if initial.get("note"):
         return initial["note"].strip()
     return missing(review, "theories_by_topic")
+
+
+def theory_evidence_trail(review: Review) -> pd.DataFrame:
+    """For every theory, each node that tests it and each coded excerpt behind that node (document, page, quote).
+
+    The trail from a theory's status to the words in the documents: one row per theory, node and excerpt; a node
+    supported only through links or a node list shows its documents without a quote.
+    """
+    columns = ["theory", "node", "document", "page", "quote", "via"]
+    initial = (review.document("theory/initial.yml") or {}).get("theories") or []
+    final = (review.document("theory/final.yml") or {}).get("theories") or []
+    excerpts = review.table("coding/excerpts.csv")
+    quoted = {} if excerpts is None else {row["excerpt_id"]: row for row in excerpts.to_dict("records")}
+    rows_of = evidence_rows(review).groupby("node")
+    labels = dict(zip(node_support(review)["node_id"], node_support(review)["label"]))
+    rows = []
+    seen: set[str] = set()
+    for theory in initial + final:
+        if theory["id"] in seen or not theory.get("nodes"):
+            continue
+        seen.add(theory["id"])
+        for node in theory["nodes"]:
+            if node not in rows_of.groups:
+                continue
+            for record in rows_of.get_group(node).to_dict("records"):
+                excerpt = quoted.get(record["item"]) if record["via"] == "excerpt" else None
+                rows.append({"theory": theory["id"], "node": labels.get(node, node), "document": record["document"],
+                             "page": (excerpt or {}).get("page") or "", "quote": (excerpt or {}).get("quote") or "",
+                             "via": record["via"]})
+    return pd.DataFrame(rows, columns=columns).drop_duplicates().reset_index(drop=True)

@@ -101,3 +101,12 @@ def test_denominator_of_a_review_without_documents(tmp_path):
     new_review(tmp_path / "fresh")
     total, basis = evidence.denominator(load_review(tmp_path / "fresh"))
     assert total == 0 and "no included documents" in basis
+
+
+def test_theory_trail_reaches_the_quotes(coded_review):
+    """Every excerpt behind a theory's nodes is listed with its document and quote; uncoded nodes add nothing."""
+    trail = theory.theory_evidence_trail(load_review(coded_review))
+    t1 = trail[trail["theory"] == "T1"]
+    assert sorted(t1["quote"]) == ["I could talk at home", "She knew what I meant", "She knew what I meant",
+                                   "Someone who had been there"]
+    assert set(trail["theory"]) == {"T1", "T2"} and set(trail["via"]) == {"excerpt"}
