@@ -24,14 +24,19 @@ from synthesis.review import Review
 from synthesis.tables import cell_values, percent, round_half_up
 from synthesis.wording import is_published
 
-__all__ = ["EVIDENCE_COLUMNS", "SUPPORT_COLUMNS", "denominator", "evidence_rows", "node_documents", "node_support",
+__all__ = ["EVIDENCE_COLUMNS", "SUPPORT_COLUMNS", "DIRECTIONS", "denominator", "evidence_rows", "node_documents", "node_support",
            "supported_nodes", "documents_for", "implied_n"]
 
-#: One row per (document, node) record of evidence: ``via`` is excerpt, link or node list; ``item`` the row's id.
-EVIDENCE_COLUMNS = ["document", "node", "via", "item"]
+#: One row per (document, node) record of evidence: ``via`` is excerpt, link or node list; ``item`` the row's id;
+#: ``direction`` supports, refutes or refines (an empty ``direction`` in ``coding/`` means supports).
+EVIDENCE_COLUMNS = ["document", "node", "via", "item", "direction"]
 
-#: The columns of :func:`node_support`.
-SUPPORT_COLUMNS = ["node_id", "label", "kind", "parent_id", "documents", "identified", "published n", "n", "basis"]
+#: The columns of :func:`node_support`: ``documents`` support or refine the node, ``refuting`` refute it.
+SUPPORT_COLUMNS = ["node_id", "label", "kind", "parent_id", "documents", "identified", "published n", "n", "basis",
+                   "refining", "refuting"]
+
+#: What a record of evidence can do to the theories whose nodes it is coded to.
+DIRECTIONS = ("supports", "refines", "refutes")
 
 
 def denominator(review: Review) -> tuple[int, str]:
@@ -59,37 +64,45 @@ def evidence_rows(review: Review) -> pd.DataFrame:
 
 
 def _evidence_rows(review: Review) -> pd.DataFrame:
-    rows: list[tuple[str, str, str, str]] = []
+    rows: list[tuple[str, str, str, str, str]] = []
     excerpts = review.table("coding/excerpts.csv")
     if excerpts is not None:
-        rows += [(document, node, "excerpt", excerpt) for excerpt, document, nodes in
-                 zip(excerpts["excerpt_id"], excerpts["document"], excerpts["nodes"]) for node in cell_values(nodes)]
+        rows += [(document, node, "excerpt", excerpt, direction or "supports") for excerpt, document, nodes, direction
+                 in zip(excerpts["excerpt_id"], excerpts["document"], excerpts["nodes"], excerpts["direction"])
+                 for node in cell_values(nodes)]
     links = review.table("coding/links.csv")
     if links is not None:
-        rows += [(document, node, "link", link) for link, documents, *chain in
-                 zip(links["link_id"], links["documents"], links["context"], links["mechanism"], links["outcome"])
+        rows += [(document, node, "link", link, direction or "supports") for link, documents, direction, *chain in
+                 zip(links["link_id"], links["documents"], links["direction"], links["context"], links["mechanism"],
+                     links["outcome"])
                  for document in cell_values(documents) for node in chain if node]
     nodes = review.table("coding/nodes.csv")
     if nodes is not None:
-        rows += [(document, node, "node list", node) for node, documents in zip(nodes["node_id"], nodes["documents"])
-                 for document in cell_values(documents)]
+        rows += [(document, node, "node list", node, "supports") for node, documents in
+                 zip(nodes["node_id"], nodes["documents"]) for document in cell_values(documents)]
     frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     return frame.sort_values(EVIDENCE_COLUMNS, kind="stable").reset_index(drop=True)
 
 
-def node_documents(review: Review) -> dict[str, frozenset[str]]:
-    """Node id -> the documents recorded against it (every node of ``coding/nodes.csv``, and any other coded)."""
+def node_documents(review: Review, directions: tuple[str, ...] = ("supports", "refines")
+                   ) -> dict[str, frozenset[str]]:
+    """Node id -> the documents whose evidence for it goes in one of ``directions`` (by default: in its favour).
+
+    Every node of ``coding/nodes.csv`` is a key, coded or not, and so is any other node that is coded.
+    """
     def compute() -> dict[str, frozenset[str]]:
         found: dict[str, set[str]] = {}
         nodes = review.table("coding/nodes.csv")
         for node in ([] if nodes is None else nodes["node_id"]):
             found[node] = set()
         rows = evidence_rows(review)
-        for document, node in zip(rows["document"], rows["node"]):
-            found.setdefault(node, set()).add(document)
+        for document, node, direction in zip(rows["document"], rows["node"], rows["direction"]):
+            documents = found.setdefault(node, set())
+            if direction in directions:
+                documents.add(document)
         return {node: frozenset(documents) for node, documents in found.items()}
 
-    return review.cached("node_documents", compute)
+    return review.cached(("node_documents", directions), compute)
 
 
 def implied_n(published_percent: float, total: int) -> int | None:
@@ -117,8 +130,9 @@ def _published_count(node: dict, total: int) -> tuple[int | None, str]:
 def node_support(review: Review) -> pd.DataFrame:
     """Per node: the documents that support it, how many the review identifies, the published n, and the count.
 
-    ``n`` applies the published-n floor (see the module's docstring): the larger of the documents identified and
-    the published count; ``basis`` says which gave it (``documents identified``, ``published n``, ``implied by
+    ``documents`` are those whose evidence supports or refines the node (``refining`` lists the latter again), and
+    ``refuting`` those whose evidence refutes it; a document can stand in both. ``n`` applies the published-n floor
+    (see the module's docstring) to ``documents``: the larger of the documents identified and the published count; ``basis`` says which gave it (``documents identified``, ``published n``, ``implied by
     published %``) or ``not reported`` where neither exists. Nodes are in ``coding/nodes.csv`` order, then any
     coded node that file does not list.
     """
@@ -127,6 +141,7 @@ def node_support(review: Review) -> pd.DataFrame:
 
 def _node_support(review: Review) -> pd.DataFrame:
     documents = node_documents(review)
+    refining, refuting = node_documents(review, ("refines",)), node_documents(review, ("refutes",))
     nodes = review.table("coding/nodes.csv")
     described = {} if nodes is None else {row["node_id"]: row for row in nodes.to_dict("records")}
     total = denominator(review)[0] if described else 0
@@ -145,7 +160,8 @@ def _node_support(review: Review) -> pd.DataFrame:
             n, basis = None, "not reported"
         rows.append({"node_id": node_id, "label": node.get("label") or node_id, "kind": node.get("kind") or "",
                      "parent_id": node.get("parent_id") or "", "documents": ids, "identified": len(ids),
-                     "published n": published, "n": n, "basis": basis})
+                     "published n": published, "n": n, "basis": basis,
+                     "refining": sorted(refining.get(node_id, ())), "refuting": sorted(refuting.get(node_id, ()))})
     return pd.DataFrame(rows, columns=SUPPORT_COLUMNS)
 
 

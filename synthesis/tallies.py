@@ -188,7 +188,7 @@ def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
     """Units x nodes, 1 where a unit is coded to a node, from every coding the review has.
 
     The 1s are the documents of the one evidence model (:func:`synthesis.evidence.evidence_rows`: excerpts, links
-    and the ``documents`` of ``coding/nodes.csv``); counts a paper publishes without naming the documents are not
+    and the ``documents`` of ``coding/nodes.csv``) whose evidence supports or refines the node; counts a paper publishes without naming the documents are not
     in the matrix (see :func:`synthesis.evidence.node_support`). Rows are every included document (``studies.csv``), coded or not; with
     ``unit="intervention"`` (or ``"study"``) documents are pooled into the units they describe (``units`` column).
     The matrix is computed once per review and unit and shared: treat it as read-only.
@@ -197,7 +197,8 @@ def presence_matrix(review: Review, unit: str = "document") -> pd.DataFrame:
 
 
 def _presence_matrix(review: Review, unit: str) -> pd.DataFrame:
-    frame = evidence_rows(review)[["document", "node"]].drop_duplicates()
+    rows = evidence_rows(review)
+    frame = rows[rows["direction"] != "refutes"][["document", "node"]].drop_duplicates()
     nodes = review.table("coding/nodes.csv")
     studies = review.table("studies.csv")
     documents = list(studies["study_id"]) if studies is not None and len(studies) else sorted(set(frame["document"]))

@@ -17,7 +17,8 @@ from synthesis.wording import basis_word, missing
 __all__ = ["theory_table", "theories_by_topic", "area_counts", "element_inventory", "theory_sources",
            "classify_theories", "final_status", "styled_statement", "final_model_sections",
            "final_model", "FINAL_LEGEND", "theory_map",
-           "cmoc_table", "status_counts", "initial_theory_note", "FINAL_FORMATS", "theory_evidence_trail"]
+           "cmoc_table", "status_counts", "initial_theory_note", "FINAL_FORMATS", "theory_evidence_trail",
+           "REFUTATION_RULES"]
 
 _STYLE = {"kept": "normal", "refined": "normal", "in final model": "normal", "unsupported": "strikethrough",
           "new": "capitals"}
@@ -148,25 +149,71 @@ def styled_statement(text: str, status: str, fmt: str = "markdown") -> str:
     return text
 
 
-_EVIDENCE_COLUMNS = ["theory", "label", "initial", "nodes", "documents", "n documents", "from the evidence",
+_EVIDENCE_COLUMNS = ["theory", "label", "initial", "nodes", "documents", "n documents", "refuting", "n refuting",
+                     "from the evidence",
                      "stated status", "final status", "basis", "agree"]
 
 
-def classify_theories(review: Review, min_documents: int = 1) -> pd.DataFrame:
-    """Each theory classified kept, refined, unsupported or new from the coding evidence, beside the paper's word.
+#: How refuting evidence counts in a theory's status (notebook 04's ``refutation`` parameter).
+REFUTATION_RULES = {
+    "outweigh": "a node is supported when its supporting documents reach min_documents and outnumber the refuting "
+                "ones, and refuted when the refuting documents reach min_documents and are at least as many",
+    "veto": "any refuting document refutes the node, whatever its support",
+    "ignore": "refuting evidence is shown beside the support but never changes a status",
+}
 
-    A theory is tested by the coding nodes it names (``nodes`` in ``theory/initial.yml`` or ``final.yml``); a
-    node supports it when at least ``min_documents`` documents are coded to it. An initial theory whose nodes
-    are all supported is *kept*, partly supported *refined*, not supported *unsupported*; a theory first named
-    in ``final.yml`` and supported is *new*, and so is every supported context no theory names. Where the
-    paper (or, in one's own review, the review team) states a status in ``theory/final.yml``, that status is final
-    and the evidence is shown beside it, with whether the two agree.
+
+def _node_states(review: Review, min_documents: int, refutation: str) -> dict[str, str]:
+    """Node id -> supported, refuted or untested, under the refutation rule."""
+    if refutation not in REFUTATION_RULES:
+        raise ReviewError("parameters", f"{refutation!r} is not a refutation rule", field="refutation",
+                          hint="use one of: " + ", ".join(REFUTATION_RULES))
+    states = {}
+    for row in node_support(review).to_dict("records"):
+        support, against = row["n"] or 0, len(row["refuting"])
+        if refutation == "veto" and against:
+            states[row["node_id"]] = "refuted"
+        elif refutation == "outweigh" and against >= min_documents and against >= support:
+            states[row["node_id"]] = "refuted"
+        elif support >= min_documents:
+            states[row["node_id"]] = "supported"
+        else:
+            states[row["node_id"]] = "untested"
+    return states
+
+
+def _status_from_evidence(nodes: list[str], states: dict[str, str], refined: set[str], is_initial: bool) -> str:
+    if not nodes:
+        return "no nodes named"
+    supported = [n for n in nodes if states.get(n) == "supported"]
+    if not is_initial:
+        return "new" if supported else "unsupported"
+    if not supported:
+        return "unsupported"
+    whole = len(supported) == len(nodes) and not refined.intersection(nodes)
+    return "kept" if whole else "refined"
+
+
+def classify_theories(review: Review, min_documents: int = 1, refutation: str = "outweigh") -> pd.DataFrame:
+    """Each theory classified kept, refined, unsupported or new from the coding evidence, beside the stated status.
+
+    A theory is tested by the coding nodes it names (``nodes`` in ``theory/initial.yml`` or ``final.yml``). A node
+    is supported when at least ``min_documents`` documents support it, refuted or left untested as the
+    ``refutation`` rule says (:data:`REFUTATION_RULES`; evidence has a ``direction`` in ``coding/``). An initial
+    theory whose nodes are all supported, with no evidence refining them, is *kept*; partly supported, refuted in
+    part or refined by the evidence, *refined*; with no node supported, *unsupported*. A theory first named in
+    ``final.yml`` and supported is *new*, and so is every supported context no theory names. Where the paper (or, in
+    one's own review, the review team) states a status in ``theory/final.yml``, that status is final and the
+    evidence is shown beside it, with whether the two agree.
     """
     if min_documents < 1:
         raise ReviewError("parameters", "min_documents must be at least 1: a theory with no documents is never "
                           "supported", field="min_documents", hint="pass -p min_documents=1 or more")
+    states = _node_states(review, min_documents, refutation)
     support = node_support(review)
     counts = {node: n for node, n in zip(support["node_id"], support["n"]) if n is not None}
+    refined = {node for node, documents in zip(support["node_id"], support["refining"]) if documents}
+    refuting = dict(zip(support["node_id"], support["refuting"]))
     initial = review.document("theory/initial.yml") or {}
     final = {t["id"]: t for t in (review.document("theory/final.yml") or {}).get("theories") or []}
     theories = [(t, True) for t in initial.get("theories") or []]
@@ -176,45 +223,42 @@ def classify_theories(review: Review, min_documents: int = 1) -> pd.DataFrame:
     for theory, is_initial in theories:
         nodes = list(theory.get("nodes") or final.get(theory["id"], {}).get("nodes") or [])
         named.update(nodes)
-        supported = [n for n in nodes if counts.get(n, 0) >= min_documents]
-        if not nodes:
-            evidence = "no nodes named"
-        elif is_initial:
-            evidence = "kept" if len(supported) == len(nodes) else "refined" if supported else "unsupported"
-        else:
-            evidence = "new" if supported else "unsupported"
+        evidence = _status_from_evidence(nodes, states, refined, is_initial)
         stated = final.get(theory["id"], {}).get("status", "")
         rows.append(_evidence_row(review, theory["id"], theory.get("label", theory["id"]), is_initial, nodes,
-                                  counts, evidence, stated))
+                                  counts, refuting, evidence, stated))
     nodes_table = review.table("coding/nodes.csv")
     if nodes_table is not None:
         for node in nodes_table[nodes_table["kind"] == "context"].to_dict("records"):
-            if node["node_id"] not in named and counts.get(node["node_id"], 0) >= min_documents:
+            if node["node_id"] not in named and states.get(node["node_id"]) == "supported":
                 rows.append(_evidence_row(review, node["node_id"], node["label"], False, [node["node_id"]],
-                                          counts, "new", ""))
+                                          counts, refuting, "new", ""))
     return pd.DataFrame(rows, columns=_EVIDENCE_COLUMNS)
 
 
-def _evidence_row(review, theory_id, label, is_initial, nodes, counts, evidence, stated) -> dict:
+def _evidence_row(review, theory_id, label, is_initial, nodes, counts, refuting, evidence, stated) -> dict:
     ids = documents_for(review, nodes)
+    against = sorted(set().union(*(refuting.get(node, []) for node in nodes))) if nodes else []
     n = max([len(ids)] + [counts.get(node, 0) for node in nodes])
     final = stated or (evidence if evidence != "no nodes named" else "not assessed")
     comparable = stated and evidence != "no nodes named" and stated != "in final model"
     agree = ("yes" if stated == evidence else "no") if comparable else ""
     return {"theory": theory_id, "label": label, "initial": is_initial, "nodes": "; ".join(nodes),
-            "documents": "; ".join(ids), "n documents": n if nodes else None, "from the evidence": evidence,
+            "documents": "; ".join(ids), "n documents": n if nodes else None, "refuting": "; ".join(against),
+            "n refuting": len(against) if nodes else None, "from the evidence": evidence,
             "stated status": stated or "not stated", "final status": final,
             "basis": basis_word(review) if stated else ("the evidence" if nodes else ""), "agree": agree}
 
 
-def final_status(review: Review, fmt: str = "markdown", min_documents: int = 1) -> pd.DataFrame:
+def final_status(review: Review, fmt: str = "markdown", min_documents: int = 1, refutation: str = "outweigh"
+                 ) -> pd.DataFrame:
     """Each theory's final status (the paper's where it states one, else the evidence's), set in its convention."""
     table = theory_table(review)
     statements = {r["id"]: f"{r['label']}: {r['statement'] or r['topic_label']}".strip(": ")
                   for r in table.to_dict("records")}
     notes = {t["id"]: t.get("note", "") for t in (review.document("theory/final.yml") or {}).get("theories") or []}
     rows = []
-    for row in classify_theories(review, min_documents).to_dict("records"):
+    for row in classify_theories(review, min_documents, refutation).to_dict("records"):
         text = statements.get(row["theory"], row["label"])
         rows.append({"theory": row["theory"], "status": row["final status"],
                      "as set in the final model": styled_statement(text, row["final status"], fmt),
@@ -222,14 +266,15 @@ def final_status(review: Review, fmt: str = "markdown", min_documents: int = 1) 
     return pd.DataFrame(rows, columns=["theory", "status", "as set in the final model", "basis", "note"])
 
 
-def final_model_sections(review: Review, min_documents: int = 1) -> list[tuple[str, list[tuple[str, str]]]]:
+def final_model_sections(review: Review, min_documents: int = 1, refutation: str = "outweigh"
+                         ) -> list[tuple[str, list[tuple[str, str]]]]:
     """The final programme theory grouped by area: ``[(heading, [(status, plain text), ...]), ...]``."""
     table = theory_table(review).set_index("id")
     statements = {i: f"{r['label']}: {r['statement'] or r['topic_label']}".strip(": ") for i, r in table.iterrows()}
     initial = review.document("theory/initial.yml") or {}
     area_labels = {a["id"]: a["label"] for a in initial.get("areas") or []}
     groups: dict[str, list[tuple[str, str]]] = {}
-    for row in classify_theories(review, min_documents).to_dict("records"):
+    for row in classify_theories(review, min_documents, refutation).to_dict("records"):
         area = table["area"].get(row["theory"], "") if row["theory"] in table.index else ""
         status = row["final status"]
         heading = area_labels.get(area, "New theories" if status == "new" else "Other theories")
@@ -241,7 +286,7 @@ def final_model_sections(review: Review, min_documents: int = 1) -> list[tuple[s
 FINAL_LEGEND = "Kept or refined theories in normal type; unsupported struck through; new in capitals."
 
 
-def final_model(review: Review, fmt: str = "markdown", min_documents: int = 1) -> str:
+def final_model(review: Review, fmt: str = "markdown", min_documents: int = 1, refutation: str = "outweigh") -> str:
     """The final programme theory as one document in ``fmt`` (markdown, html, latex or text), grouped by area.
 
     Every theory is set in the paper's convention: kept and refined in normal type, unsupported struck
@@ -250,7 +295,7 @@ def final_model(review: Review, fmt: str = "markdown", min_documents: int = 1) -
     """
     if fmt not in FINAL_FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FINAL_FORMATS)}")
-    sections = final_model_sections(review, min_documents)
+    sections = final_model_sections(review, min_documents, refutation)
     if not sections:
         return ""
     title = f"Final programme theory: {review.title}"
@@ -347,9 +392,9 @@ def cmoc_table(review: Review) -> pd.DataFrame:
                          "source": table["source"]})
 
 
-def status_counts(review: Review, min_documents: int = 1) -> pd.DataFrame:
+def status_counts(review: Review, min_documents: int = 1, refutation: str = "outweigh") -> pd.DataFrame:
     """How many theories ended in each status, with the typographic convention that marks it."""
-    table = final_status(review, min_documents=min_documents).rename(columns={"theory": "id"})
+    table = final_status(review, min_documents=min_documents, refutation=refutation).rename(columns={"theory": "id"})
     if table.empty:
         return pd.DataFrame(columns=["status", "theories", "ids", "set in"])
     counts = table.groupby("status", sort=True)["id"].agg(["count", lambda ids: ", ".join(ids)])

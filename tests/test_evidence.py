@@ -110,3 +110,56 @@ def test_theory_trail_reaches_the_quotes(coded_review):
     assert sorted(t1["quote"]) == ["I could talk at home", "She knew what I meant", "She knew what I meant",
                                    "Someone who had been there"]
     assert set(trail["theory"]) == {"T1", "T2"} and set(trail["via"]) == {"excerpt"}
+
+
+def _with_directions(folder: Path, directions: dict[str, str]) -> None:
+    lines = EXCERPTS.splitlines()
+    rows = [lines[0] + ",direction"] + [f"{line},{directions.get(line.split(',')[0], '')}" for line in lines[1:]]
+    (folder / "coding/excerpts.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_refuting_evidence_is_counted_apart(coded_review):
+    """A refuting excerpt is listed under refuting, not as support, and its document leaves the presence matrix."""
+    _with_directions(coded_review, {"X3": "refutes"})
+    review = load_review(coded_review)
+    support = evidence.node_support(review).set_index("node_id")
+    assert support.loc["M-understood", "documents"] == ["a2020"]
+    assert support.loc["M-understood", "refuting"] == ["b2021"]
+    assert tallies.presence_matrix(review).loc["b2021", "M-understood"] == 0
+    row = theory.classify_theories(review).set_index("theory").loc["T1"]
+    assert row["refuting"] == "b2021" and row["n refuting"] == 1
+
+
+@pytest.mark.parametrize("rule, expected", [("outweigh", "refined"), ("veto", "refined"), ("ignore", "kept")])
+def test_refutation_rule_sets_the_status(coded_review, rule, expected):
+    """One supporting and one refuting document: outweigh and veto refute the node, ignore keeps the theory."""
+    _with_directions(coded_review, {"X3": "refutes"})
+    table = theory.classify_theories(load_review(coded_review), refutation=rule).set_index("theory")
+    assert table.loc["T1", "from the evidence"] == expected
+
+
+def test_support_outweighs_a_single_refutation(coded_review):
+    """Under outweigh, two supporting documents against one refuting keep a node supported; veto refutes it."""
+    _with_directions(coded_review, {})
+    with (coded_review / "coding/excerpts.csv").open("a", encoding="utf-8") as sheet:
+        sheet.write("X4,c2022,Nobody understood me,M-understood,Sheet row 5,refutes\n")
+    review = load_review(coded_review)
+    assert evidence.node_support(review).set_index("node_id").loc["M-understood", "refuting"] == ["c2022"]
+    status = {rule: theory.classify_theories(review, refutation=rule).set_index("theory").loc["T1", "from the evidence"]
+              for rule in ("outweigh", "veto")}
+    assert status == {"outweigh": "kept", "veto": "refined"}
+
+
+def test_refining_evidence_refines(coded_review):
+    """Evidence that refines a node turns an otherwise kept theory into a refined one."""
+    _with_directions(coded_review, {"X1": "refines"})
+    table = theory.classify_theories(load_review(coded_review)).set_index("theory")
+    assert table.loc["T1", "from the evidence"] == "refined"
+
+
+def test_unknown_refutation_rule_is_the_projects_error(coded_review):
+    """A misspelt rule is a ReviewError naming the parameter and the rules there are."""
+    from synthesis.errors import ReviewError
+
+    with pytest.raises(ReviewError, match="outweigh, veto, ignore"):
+        theory.classify_theories(load_review(coded_review), refutation="balance")
