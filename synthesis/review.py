@@ -159,6 +159,92 @@ def _check_theories(documents: dict[str, Any], displays: dict[str, str]) -> list
     return problems
 
 
+_CHANGED = {"refined", "split", "merged", "new"}
+
+
+def _check_iterations(documents: dict[str, Any], tables: dict[str, pd.DataFrame],
+                      displays: dict[str, str]) -> list[Problem]:
+    """Rounds of refinement: numbered in order, each accounting for every theory of the round before it.
+
+    Round 0 is theory/initial.yml unless the file lists it. Every change cites evidence that exists (an excerpt or a
+    document id) and memos that exist (coding/memos.csv, where the review has it).
+    """
+    iterations = documents.get("theory/iterations.yml")
+    if iterations is None:
+        return []
+    display = displays["theory/iterations.yml"]
+    initial = documents.get("theory/initial.yml")
+    previous = {t["id"] for t in ((initial.data if initial else {}) or {}).get("theories") or []}
+    known_evidence = (_known_values("coding/excerpts.csv:excerpt_id", tables) or set()) | \
+        (_known_values("studies.csv:study_id", tables) or set())
+    known_memos = _known_values("coding/memos.csv:memo_id", tables)
+    problems = []
+
+    def problem(where: tuple, field: str, message: str, hint: str) -> None:
+        problems.append(Problem(display, iterations.line_of(where), field, message, hint))
+
+    rounds = iterations.data.get("rounds") or []
+    first = 0 if rounds and rounds[0]["round"] == 0 else 1
+    last_date = ""
+    for index, round_ in enumerate(rounds):
+        where = ("rounds", index)
+        if round_["round"] != first + index:
+            problem(where + ("round",), "rounds.round", f"round {round_['round']} where {first + index} was expected",
+                    "number the rounds 0, 1, 2 ... in order; round 0 may be left to theory/initial.yml")
+        if str(round_.get("date") or "") and str(round_["date"]) < last_date:
+            problem(where + ("date",), "rounds.date", f"{round_['date']} is earlier than the round before",
+                    "rounds follow each other in time")
+        last_date = str(round_.get("date") or last_date)
+        current, accounted = set(), set()
+        for t_index, theory in enumerate(round_["theories"]):
+            at = where + ("theories", t_index)
+            status, sources = theory["status"], theory.get("from") or []
+            if theory["id"] in current:
+                problem(at + ("id",), "theories.id", f"{theory['id']!r} appears twice in round {round_['round']}",
+                        "list each theory once per round")
+            if round_["round"] == 0 and status != "initial":
+                problem(at + ("status",), "theories.status", f"round 0 theories are 'initial', not {status!r}",
+                        "the statuses of later rounds compare with the round before")
+            if round_["round"] > 0 and status == "initial":
+                problem(at + ("status",), "theories.status", "'initial' is only for round 0",
+                        "use kept, refined, split, merged, new or dropped")
+            if status in ("kept", "refined", "dropped") and theory["id"] not in previous:
+                problem(at + ("id",), "theories.id", f"{theory['id']!r} is {status} but not in the round before",
+                        "give it status 'new', or 'split'/'merged' with `from`")
+            if status in ("split", "merged") and not sources:
+                problem(at + ("status",), "theories.from", f"a {status} theory names no theory it comes from",
+                        "add `from: [ids of the round before]`")
+            for source_id in sources:
+                if source_id not in previous:
+                    problem(at + ("from",), "theories.from", f"{source_id!r} is not a theory of the round before",
+                            "`from` names ids of the previous round")
+            if status in _CHANGED and not theory.get("statement"):
+                problem(at + ("status",), "theories.statement", f"a {status} theory has no statement",
+                        "write the theory as it stands in this round")
+            if status == "refined" and not theory.get("change"):
+                problem(at + ("status",), "theories.change", "a refined theory does not say what changed",
+                        "add `change:` with what changed and why")
+            for item in theory.get("evidence") or []:
+                if item not in known_evidence:
+                    problem(at + ("evidence",), "theories.evidence",
+                            f"{item!r} is neither an excerpt id (coding/excerpts.csv) nor a study id (studies.csv)",
+                            "cite the excerpts or documents behind the change")
+            for memo in theory.get("memos") or []:
+                if known_memos is not None and memo not in known_memos:
+                    problem(at + ("memos",), "theories.memos", f"{memo!r} is not a memo id in coding/memos.csv",
+                            "add the memo or correct its id")
+            accounted.add(theory["id"])
+            accounted.update(sources)
+            if status != "dropped":
+                current.add(theory["id"])
+        if round_["round"] > 0:
+            for lost in sorted(previous - accounted):
+                problem(where + ("theories",), "theories", f"{lost!r} of the round before is not accounted for",
+                        "list it as kept, refined or dropped, or name it in the `from` of a split or merged theory")
+        previous = current
+    return problems
+
+
 def check_review(path: str | Path) -> list[Problem]:
     """Every problem in a review folder, as :class:`Problem` objects (empty when it is valid).
 
@@ -262,7 +348,9 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
             problems.extend(_check_references(schema, displays[relative], tables[relative], tables, lines[relative]))
         elif relative in documents and relative not in invalid and schema.references:
             problems.extend(_check_references(schema, displays[relative], documents[relative], tables))
-    problems.extend(_check_theories({k: v for k, v in documents.items() if k not in invalid}, displays))
+    valid_documents = {k: v for k, v in documents.items() if k not in invalid}
+    problems.extend(_check_theories(valid_documents, displays))
+    problems.extend(_check_iterations(valid_documents, tables, displays))
     if "review.yml" not in invalid:
         problems.extend(_check_parameters(documents["review.yml"], displays["review.yml"]))
     problems.extend(_check_scores(tables, displays, lines))
