@@ -89,7 +89,10 @@ _SHEET_COLUMNS = {
     "role": ["role", "cmo", "element"],
     "mode": ["mode", "coding", "type", "reasoning"],
     "coder": ["coder", "user", "reviewer", "author"],
+    "direction": ["direction", "stance"],
 }
+_DIRECTIONS = {"supports", "refutes", "refines"}
+_EXCERPT_COLUMNS = ["excerpt_id", "document", "page", "quote", "nodes", "role", "mode", "coder", "direction", "source"]
 _ROLES = {"c": "C", "context": "C", "m": "M", "mechanism": "M", "o": "O", "outcome": "O", "link": "link",
           "cmo": "CMO", "cm": "CM", "mo": "MO"}
 _MODES = {"deductive", "inductive", "partial", "retroductive"}
@@ -171,15 +174,20 @@ def excerpts_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list]:
         if value["role"] and not role:
             problems.append(Problem(str(path), line, "role", f"{value['role']!r} is not C, M, O, CMO or link",
                                     "the role was left empty"))
+        direction = value["direction"].lower()
+        if direction and direction not in _DIRECTIONS:
+            problems.append(Problem(str(path), line, "direction", f"{value['direction']!r} is not supports, refutes "
+                                    "or refines", "the direction was left empty, which counts as supports"))
+            direction = ""
         if value["mode"] and not mode:
             problems.append(Problem(str(path), line, "mode", f"{value['mode']!r} is not deductive, inductive, partial "
                                     "or retroductive", "the mode was left empty"))
         rows.append({"excerpt_id": f"X{index + 1:05d}", "document": value["document"], "page": value["page"],
                      "quote": value["quote"], "nodes": ";".join(n.strip() for n in re.split(r"[;|]", value["node"])
                                                                 if n.strip()),
-                     "role": role, "mode": mode, "coder": value["coder"], "source": f"{path.name}, row {line}"})
-    return pd.DataFrame(rows, columns=["excerpt_id", "document", "page", "quote", "nodes", "role", "mode", "coder",
-                                       "source"]), problems
+                     "role": role, "mode": mode, "coder": value["coder"], "direction": direction,
+                     "source": f"{path.name}, row {line}"})
+    return pd.DataFrame(rows, columns=_EXCERPT_COLUMNS), problems
 
 
 def excerpts_from_qda(path: str | Path) -> pd.DataFrame:
@@ -194,8 +202,9 @@ def excerpts_from_qda(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame({"excerpt_id": [f"X{i + 1:05d}" for i in range(len(grouped))],
                          "document": grouped["source"], "page": grouped["start"].astype(str) + "-" +
                          grouped["end"].astype(str), "quote": grouped["text"], "nodes": grouped["nodes"], "role": "",
-                         "mode": "", "coder": grouped["coder"],
-                         "source": f"{Path(path).name}, selection " + grouped["selection_id"].astype(str)})
+                         "mode": "", "coder": grouped["coder"], "direction": "",
+                         "source": f"{Path(path).name}, selection " + grouped["selection_id"].astype(str)},
+                        columns=_EXCERPT_COLUMNS)
 
 
 def _fold(text: str) -> str:

@@ -79,3 +79,12 @@ def test_codes_and_sources_map_to_the_review(tmp_path):
     assert list(mapped["nodes"]) == ["C-home", "C-home;Mechanisms/Trust"]
     assert len(problems) == 1 and "'Mechanisms/Trust' (excerpts X2)" in problems[0].message
     assert problems[0].field == "nodes" and "coding/nodes.csv" in problems[0].hint
+
+
+def test_sheet_direction_column(tmp_path):
+    """A sheet's direction (or stance) column is carried into the excerpts; an unknown value is a problem, left empty."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Document,Quote,Code,Stance\nsmith2020,It helped,C-home,Refutes\nsmith2020,So-so,C-home,maybe\n")
+    excerpts, problems = coding.excerpts_from_sheet(sheet)
+    assert list(excerpts["direction"]) == ["refutes", ""]
+    assert len(problems) == 1 and problems[0].field == "direction" and problems[0].line == 3
