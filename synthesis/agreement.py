@@ -1,0 +1,274 @@
+"""Agreement between coders and between screening reviewers: percent agreement, Cohen's and Fleiss' kappa,
+Gwet's AC1 and Krippendorff's alpha (nominal), with the prevalence beside each and the disagreements listed.
+
+Coding is compared at the unit the tallies count: a document and a node, coded or not. Character-level
+agreement (QualCoder's kappa) counts every uncoded character on which two coders "agree", which inflates it;
+document x node counts each decision a tally rests on once. The formulas are Gwet's (*Handbook of Inter-Rater
+Reliability*, 4th ed., 2014) for percent agreement, Fleiss' kappa and AC1 with missing ratings, Cohen's (1960)
+for two raters, and Krippendorff's (2011, "Computing Krippendorff's alpha-reliability") coincidence matrix.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from synthesis.errors import ReviewError
+from synthesis.tables import round_half_up
+
+__all__ = ["agreement_statistics", "coding_ratings", "codings_from_qda", "codings_from_sheet", "coding_agreement",
+           "coding_disagreements", "decision_agreement", "decision_disagreements", "STATISTICS"]
+
+#: The statistics each table reports, in order.
+STATISTICS = ["percent agreement", "Cohen's kappa", "Fleiss' kappa", "Gwet's AC1", "Krippendorff's alpha"]
+
+
+def _counts(ratings: pd.DataFrame, categories: Sequence) -> np.ndarray:
+    """Units x categories: how many raters put each unit in each category (missing ratings count nowhere)."""
+    return np.column_stack([(ratings == category).sum(axis=1).to_numpy(dtype=float) for category in categories])
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    """A chance-corrected coefficient, NaN where chance agreement is 1 (every rating in one category)."""
+    return numerator / denominator if denominator > 1e-12 else math.nan
+
+
+def agreement_statistics(ratings: pd.DataFrame, categories: Sequence | None = None) -> dict:
+    """Agreement among the raters (columns) on the units (rows) of a table of nominal ratings.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        One row per unit, one column per rater; a missing value (None/NaN) is a unit the rater did not rate.
+    categories : sequence, optional
+        Every category a rater could choose (default: those used). Gwet's AC1 depends on their number, so
+        coding (coded or not) passes ``[0, 1]`` even for a node no coder used.
+
+    Returns
+    -------
+    dict
+        ``units`` (rated by at least two raters), ``raters``, the :data:`STATISTICS` (percent agreement in %;
+        a coefficient is NaN where it is not defined: chance agreement of 1, or Cohen's kappa without exactly
+        two raters) and ``prevalence`` (the share of ratings in each category, in %).
+    """
+    ratings = ratings.astype(object).where(ratings.notna(), None).dropna(how="all")
+    used = {value for column in ratings for value in ratings[column] if value is not None}
+    categories = sorted(used, key=str) if categories is None else list(categories)
+    unknown = used - set(categories)
+    if unknown:
+        raise ValueError(f"ratings outside the categories {categories}: {', '.join(sorted(map(str, unknown)))}")
+    counts = _counts(ratings, categories)
+    per_unit = counts.sum(axis=1)
+    paired = per_unit >= 2
+    result = {"units": int(paired.sum()), "raters": ratings.shape[1]}
+    rated = per_unit > 0
+    if not paired.any():
+        return result | {name: math.nan for name in STATISTICS} | {"prevalence": {c: math.nan for c in categories}}
+    # Percent agreement: the share of agreeing rater pairs, averaged over the units rated at least twice.
+    pair_agreement = (counts[paired] * (counts[paired] - 1)).sum(axis=1) / (per_unit[paired] * (per_unit[paired] - 1))
+    observed = float(pair_agreement.mean())
+    # Category shares: averaged over units (Fleiss, Gwet) ...
+    shares = (counts[rated] / per_unit[rated, None]).mean(axis=0)
+    fleiss_chance = float((shares ** 2).sum())
+    gwet_chance = float((shares * (1 - shares)).sum() / (len(categories) - 1)) if len(categories) > 1 else 0.0
+    # ... and pooled over the pairable values (Krippendorff's coincidence matrix).
+    pairable = counts[paired]
+    values = pairable.sum()
+    coincident = (pairable * (pairable - 1) / (per_unit[paired, None] - 1)).sum()
+    totals = pairable.sum(axis=0)
+    alpha_observed = float(coincident / values)
+    alpha_chance = float((totals * (totals - 1)).sum() / (values * (values - 1)))
+    result.update({
+        "percent agreement": 100 * observed,
+        "Cohen's kappa": _cohen(ratings, categories) if ratings.shape[1] == 2 else math.nan,
+        "Fleiss' kappa": _ratio(observed - fleiss_chance, 1 - fleiss_chance),
+        "Gwet's AC1": _ratio(observed - gwet_chance, 1 - gwet_chance),
+        "Krippendorff's alpha": _ratio(alpha_observed - alpha_chance, 1 - alpha_chance),
+        "prevalence": {c: 100 * float(n) / counts.sum() for c, n in zip(categories, counts.sum(axis=0))},
+    })
+    return result
+
+
+def _cohen(ratings: pd.DataFrame, categories: list) -> float:
+    """Cohen's kappa of two raters on the units both rated, chance from each rater's own category shares."""
+    both = ratings.dropna()
+    if both.empty:
+        return math.nan
+    first, second = both.iloc[:, 0], both.iloc[:, 1]
+    observed = float((first == second).mean())
+    chance = sum(float((first == c).mean()) * float((second == c).mean()) for c in categories)
+    return _ratio(observed - chance, 1 - chance)
+
+
+# --- coding: document x node -----------------------------------------------------------------------------------
+
+_CODING_COLUMNS = ["coder", "document", "node", "text"]
+
+
+def codings_from_qda(paths: Sequence[str | Path]) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Codings of several coders from REFI-QDA projects: one project per coder, or one project with several users.
+
+    With two or more files each file is one coder, named by its file name without extension; with one file each
+    user who made codings is a coder. Nodes are code paths (names from the top), so two coders' projects match
+    by name even where the code guids differ. Returns the codings (``coder``, ``document``, ``node``, ``text``),
+    every document (source) of the projects and every codable code, coded or not.
+    """
+    from synthesis.qda import read_qda
+
+    frames, documents, nodes = [], {}, {}
+    stems = [Path(p).stem for p in paths]
+    if len(set(stems)) < len(stems):
+        raise ReviewError(paths[stems.index(next(s for s in stems if stems.count(s) > 1))],
+                          "two files have the same name, so their coders could not be told apart", field="file",
+                          hint="name each coder's project after the coder, e.g. anna.qdpx and ben.qdpx")
+    for path, stem in zip(paths, stems):
+        project = read_qda(path)
+        code_paths = dict(zip(project.codes["code_id"], project.codes["path"]))
+        codings = project.codings
+        frames.append(pd.DataFrame({"coder": codings["user"].fillna("") if len(paths) == 1 else stem,
+                                    "document": codings["source"],
+                                    "node": codings["code_id"].map(code_paths).fillna(codings["code_id"]),
+                                    "text": codings["text"]}, columns=_CODING_COLUMNS))
+        documents.update(dict.fromkeys(project.sources["name"]))
+        nodes.update(dict.fromkeys(project.codes.loc[project.codes["codable"], "path"]))
+    codings = pd.concat(frames, ignore_index=True)
+    if len(paths) == 1:
+        if (codings["coder"] == "").any():
+            raise ReviewError(paths[0], "some codings name no user, so their coder is unknown", field="creatingUser",
+                              hint="give each coder a project of their own and compare the files")
+        if codings["coder"].nunique() < 2:
+            raise ReviewError(paths[0], f"the codings are all by {codings['coder'].iloc[0] if len(codings) else 'nobody'}",
+                              field="creatingUser", hint="agreement needs two coders: give a second coder's project")
+    return codings, list(documents), list(nodes)
+
+
+def codings_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list[str], list[str], list]:
+    """Codings of several coders from a CSV/XLSX coding sheet with a ``coder`` column.
+
+    The sheet is read as :func:`synthesis.coding.excerpts_from_sheet` reads it; a row without a coder is an error
+    naming its line. Returns the codings, the documents and nodes that appear in the sheet, and the problems the
+    sheet reader reported (rows it could not use).
+    """
+    from synthesis.coding import excerpts_from_sheet
+
+    excerpts, problems = excerpts_from_sheet(path)
+    for excerpt in excerpts.to_dict("records"):
+        if not excerpt["coder"]:
+            line = re.search(r"row (\d+)$", excerpt["source"])
+            raise ReviewError(path, "the row names no coder", line=int(line.group(1)) if line else None,
+                              field="coder", hint="fill the coder column on every row")
+    if excerpts.empty or excerpts["coder"].nunique() < 2:
+        raise ReviewError(path, "fewer than two coders in the coder column", line=1, field="coder",
+                          hint="agreement needs the codings of two or more coders in one sheet")
+    rows = [{"coder": e["coder"], "document": e["document"], "node": node, "text": e["quote"]}
+            for e in excerpts.to_dict("records") for node in e["nodes"].split(";")]
+    codings = pd.DataFrame(rows, columns=_CODING_COLUMNS)
+    return codings, list(dict.fromkeys(codings["document"])), list(dict.fromkeys(codings["node"])), problems
+
+
+def coding_ratings(codings: pd.DataFrame, documents: Sequence[str] | None = None,
+                   nodes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Document x node x coder: 1 where the coder coded any text of the document to the node, else 0.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        ``coder``, ``document``, ``node`` (one row per coding; several in one document count once).
+    documents, nodes : sequence of str, optional
+        Every document and node to compare on (default: those coded). A document no coder coded to a node is
+        a unit on which they agree, so pass the full lists where they are known.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (document, node), one column per coder (sorted), every pair of the lists.
+    """
+    documents = list(dict.fromkeys(list(documents or []) + list(codings["document"])))
+    nodes = list(dict.fromkeys(list(nodes or []) + list(codings["node"])))
+    coders = sorted(codings["coder"].unique())
+    index = pd.MultiIndex.from_product([documents, nodes], names=["document", "node"])
+    coded = codings.assign(coded=1).drop_duplicates(["coder", "document", "node"]) \
+        .pivot_table(index=["document", "node"], columns="coder", values="coded", aggfunc="max")
+    return coded.reindex(index=index, columns=coders).fillna(0).astype(int)
+
+
+def _rounded(statistics: dict) -> dict:
+    return {name: (None if math.isnan(statistics[name]) else round_half_up(statistics[name], 1 if name ==
+                                                                            "percent agreement" else 3))
+            for name in STATISTICS}
+
+
+def coding_agreement(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Per node and overall (all document x node units pooled): documents, the prevalence (% of coder x
+    document ratings that are "coded"), each coder's documents, the disagreements and :data:`STATISTICS`.
+
+    A coefficient left empty is not defined: no coder (or every coder everywhere) used the node, so chance
+    agreement is 1; the prevalence beside it says why. High agreement with a low kappa at a prevalence near 0
+    or 100 % is the kappa paradox that AC1 is designed to avoid.
+    """
+    coders = list(ratings.columns)
+    rows = []
+    groups = [(node, group) for node, group in ratings.groupby(level="node", sort=False)] + [("(all nodes)", ratings)]
+    for node, group in groups:
+        statistics = agreement_statistics(group, [0, 1])
+        coded = group.sum(axis=1)
+        rows.append({"node": node, "documents": group.index.get_level_values("document").nunique(),
+                     "units": len(group), "prevalence %": round_half_up(statistics["prevalence"][1], 1),
+                     **{f"coded by {c}": int(group[c].sum()) for c in coders},
+                     "disagreements": int(((coded > 0) & (coded < len(coders))).sum()), **_rounded(statistics)})
+    return pd.DataFrame(rows)
+
+
+def coding_disagreements(ratings: pd.DataFrame, codings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every document x node some coders coded and others did not, with who did which and the coded text.
+
+    The table to discuss and resolve; ``codings`` (with a ``text`` column) adds the excerpts, so the discussion
+    starts from the quotes.
+    """
+    coders = list(ratings.columns)
+    split = ratings[(ratings.sum(axis=1) > 0) & (ratings.sum(axis=1) < len(coders))]
+    texts: dict = {}
+    if codings is not None and "text" in codings:
+        for row in codings.to_dict("records"):
+            if row["text"]:
+                texts.setdefault((row["document"], row["node"]), {}).setdefault(row["coder"], []).append(row["text"])
+    rows = []
+    for (document, node), row in split.iterrows():
+        quotes = texts.get((document, node), {})
+        rows.append({"document": document, "node": node,
+                     "coded by": "; ".join(c for c in coders if row[c]),
+                     "not coded by": "; ".join(c for c in coders if not row[c]),
+                     "coded text": " | ".join(f"{c}: \u201c{t}\u201d" for c in coders for t in quotes.get(c, []))})
+    return pd.DataFrame(rows, columns=["document", "node", "coded by", "not coded by", "coded text"])
+
+
+# --- screening: record x reviewer -------------------------------------------------------------------------------
+
+def decision_agreement(decisions: pd.DataFrame, categories: Sequence | None = None) -> pd.DataFrame:
+    """Agreement of screening reviewers on a record x reviewer table of decisions (include, exclude, maybe ...).
+
+    A missing cell is a record the reviewer did not screen; records screened by one reviewer only do not count.
+    Returns one row: records compared, reviewers, the prevalence of each decision (% of decisions) and
+    :data:`STATISTICS`. The screening module builds the table from ``screening/decisions.csv`` (one stage).
+    """
+    statistics = agreement_statistics(decisions, categories)
+    prevalence = {f"{c} %": round_half_up(share, 1) if not math.isnan(share) else None
+                  for c, share in statistics["prevalence"].items()}
+    return pd.DataFrame([{"records": statistics["units"], "reviewers": statistics["raters"], **prevalence,
+                          **_rounded(statistics)}])
+
+
+def decision_disagreements(decisions: pd.DataFrame) -> pd.DataFrame:
+    """The records on which the reviewers who screened them decided differently, with each one's decision."""
+    reviewers = list(decisions.columns)
+    rows = []
+    for record, row in decisions.iterrows():
+        given = {r: row[r] for r in reviewers if row[r] is not None and not pd.isna(row[r])}
+        if len(set(given.values())) > 1:
+            rows.append({"record": record, **{r: given.get(r, "") for r in reviewers}})
+    return pd.DataFrame(rows, columns=["record"] + reviewers)
