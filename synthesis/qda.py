@@ -215,9 +215,9 @@ def read_qda(path: str | Path) -> QdaProject:
                 source_texts[source_id] = text
             sources.append({"source_id": source_id, "name": source_name,
                             "path": source.get("plainTextPath") or "", "characters": len(text) if text else None})
-            values += _values(source, source_id, "source")
+            values += _values(source, source_id, "source", path)
             for selection in _children(source, "PlainTextSelection"):
-                start, end = int(selection.get("startPosition", 0)), int(selection.get("endPosition", 0))
+                start, end = _position(selection, "startPosition", path), _position(selection, "endPosition", path)
                 excerpt = text[start:end] if text is not None and 0 <= start <= end <= len(text) else ""
                 for coding in _children(selection, "Coding"):
                     for ref in _children(coding, "CodeRef"):
@@ -238,13 +238,13 @@ def read_qda(path: str | Path) -> QdaProject:
             cases.append({"case_id": case.get("guid"), "name": case.get("name") or "",
                           "description": (description.text or "").strip() if description is not None else "",
                           "source_ids": list(dict.fromkeys(r.get("targetGUID") for r in _children(case, "SourceRef")))})
-            values += _values(case, case.get("guid"), "case")
+            values += _values(case, case.get("guid"), "case", path)
     selection_sources = {selection.get("guid"): source.get("guid") for sources_node in _children(root, "Sources")
                          for source in sources_node for selection in source if _local(selection.tag).endswith("Selection")}
     for case, element in zip(cases, (c for n in _children(root, "Cases") for c in _children(n, "Case"))):
         through = [selection_sources.get(r.get("targetGUID")) for r in _children(element, "SelectionRef")]
         case["source_ids"] = list(dict.fromkeys(case["source_ids"] + [s for s in through if s]))
-    variables = [{"variable_id": v.get("guid"), "name": v.get("name") or "", "type": v.get("typeOfVariable") or "Text",
+    variables = [{"variable_id": v.get("guid"), "name": v.get("name") or "", "type": _variable_type(v, path),
                   "description": (_child(v, "Description").text or "").strip() if _child(v, "Description") is not None
                   else ""} for node in _children(root, "Variables") for v in _children(node, "Variable")]
     return QdaProject(code_table, pd.DataFrame(codings, columns=_CODING_COLUMNS),
@@ -255,11 +255,36 @@ def read_qda(path: str | Path) -> QdaProject:
                       pd.DataFrame(values, columns=_VALUE_COLUMNS), source_texts)
 
 
-def _values(owner, owner_id: str, kind: str) -> list[dict]:
+def _variable_type(variable, path: Path) -> str:
+    kind = variable.get("typeOfVariable") or "Text"
+    if kind not in _VALUE_ELEMENTS:
+        raise ReviewError(path, f"variable {variable.get('name')!r} has the type {kind!r}", field="typeOfVariable",
+                          hint="REFI-QDA variable types are " + ", ".join(_VALUE_ELEMENTS))
+    return kind
+
+
+def _position(selection, name: str, path: Path) -> int:
+    """A selection's character position, which must be a whole number of at least 0."""
+    value = selection.get(name, "0")
+    try:
+        position = int(value)
+    except ValueError:
+        position = -1
+    if position < 0:
+        raise ReviewError(path, f"selection {selection.get('guid')} has {name} {value!r}", field=name,
+                          hint="a position is a whole number of characters from the start of the source; "
+                               "export the project again")
+    return position
+
+
+def _values(owner, owner_id: str, kind: str, path: Path) -> list[dict]:
     """The ``<VariableValue>`` children of a case or a source, each value as the file writes it."""
     rows = []
     for value in _children(owner, "VariableValue"):
         ref = _child(value, "VariableRef")
+        if ref is None or not ref.get("targetGUID"):
+            raise ReviewError(path, f"a variable value of {kind} {owner_id} names no variable", field="VariableRef",
+                              hint="each VariableValue starts with <VariableRef targetGUID=...> naming a Variable")
         held = next((child for child in value if _local(child.tag) != "VariableRef"), None)
         rows.append({"owner_id": owner_id, "owner": kind, "variable_id": ref.get("targetGUID") if ref is not None else "",
                      "value": (held.text or "").strip() if held is not None else ""})
