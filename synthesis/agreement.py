@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ import pandas as pd
 from synthesis.errors import ReviewError
 from synthesis.tables import round_half_up
 
-__all__ = ["agreement_statistics", "coding_ratings", "codings_from_qda", "codings_from_sheet", "coding_agreement",
+__all__ = ["CoderCodings", "agreement_statistics", "coding_ratings", "codings_from_qda", "codings_from_sheet", "coding_agreement",
            "coding_disagreements", "decision_agreement", "decision_disagreements", "STATISTICS"]
 
 #: The statistics each table reports, in order.
@@ -110,23 +111,43 @@ def _cohen(ratings: pd.DataFrame, categories: list) -> float:
 _CODING_COLUMNS = ["coder", "document", "node", "text"]
 
 
-def codings_from_qda(paths: Sequence[str | Path]) -> tuple[pd.DataFrame, list[str], list[str]]:
+@dataclass
+class CoderCodings:
+    """Several coders' codings and what they were compared on.
+
+    Attributes
+    ----------
+    codings : DataFrame
+        One row per coding: ``coder``, ``document``, ``node``, ``text``.
+    documents, nodes, coders : list of str
+        Every document, node and coder compared, coded or not: a coder who coded nothing still counts.
+    problems : list of Problem
+        Rows of a coding sheet that could not be used (kept out, and said so).
+    """
+
+    codings: pd.DataFrame
+    documents: list[str]
+    nodes: list[str]
+    coders: list[str]
+    problems: list = field(default_factory=list)
+
+
+def codings_from_qda(paths: Sequence[str | Path]) -> CoderCodings:
     """Codings of several coders from REFI-QDA projects: one project per coder, or one project with several users.
 
     With two or more files each file is one coder, named by its file name without extension; with one file each
     user who made codings is a coder. Nodes are code paths (names from the top), so two coders' projects match
-    by name even where the code guids differ. Returns the codings (``coder``, ``document``, ``node``, ``text``),
-    every document (source) of the projects and every codable code, coded or not.
+    by name even where the code guids differ. Documents are every source of the projects and nodes every
+    codable code, coded or not.
     """
     from synthesis.qda import read_qda
 
     frames, documents, nodes = [], {}, {}
     stems = [Path(p).stem for p in paths]
-    if len(set(stems)) < len(stems):
-        raise ReviewError(paths[stems.index(next(s for s in stems if stems.count(s) > 1))],
-                          "two files have the same name, so their coders could not be told apart", field="file",
-                          hint="name each coder's project after the coder, e.g. anna.qdpx and ben.qdpx")
     for path, stem in zip(paths, stems):
+        if stems.count(stem) > 1:
+            raise ReviewError(path, "two files have this name, so their coders cannot be told apart", field="file",
+                              hint="name each coder's project after the coder, e.g. anna.qdpx and ben.qdpx")
         project = read_qda(path)
         code_paths = dict(zip(project.codes["code_id"], project.codes["path"]))
         codings = project.codings
@@ -137,22 +158,23 @@ def codings_from_qda(paths: Sequence[str | Path]) -> tuple[pd.DataFrame, list[st
         documents.update(dict.fromkeys(project.sources["name"]))
         nodes.update(dict.fromkeys(project.codes.loc[project.codes["codable"], "path"]))
     codings = pd.concat(frames, ignore_index=True)
+    coders = stems if len(paths) > 1 else sorted(codings["coder"].unique())
     if len(paths) == 1:
-        if (codings["coder"] == "").any():
+        if "" in coders:
             raise ReviewError(paths[0], "some codings name no user, so their coder is unknown", field="creatingUser",
                               hint="give each coder a project of their own and compare the files")
-        if codings["coder"].nunique() < 2:
-            raise ReviewError(paths[0], f"the codings are all by {codings['coder'].iloc[0] if len(codings) else 'nobody'}",
+        if len(coders) < 2:
+            raise ReviewError(paths[0], f"the codings are all by {coders[0] if coders else 'nobody'}",
                               field="creatingUser", hint="agreement needs two coders: give a second coder's project")
-    return codings, list(documents), list(nodes)
+    return CoderCodings(codings, list(documents), list(nodes), coders)
 
 
-def codings_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list[str], list[str], list]:
+def codings_from_sheet(path: str | Path) -> CoderCodings:
     """Codings of several coders from a CSV/XLSX coding sheet with a ``coder`` column.
 
     The sheet is read as :func:`synthesis.coding.excerpts_from_sheet` reads it; a row without a coder is an error
-    naming its line. Returns the codings, the documents and nodes that appear in the sheet, and the problems the
-    sheet reader reported (rows it could not use).
+    naming its line. Documents and nodes are those the sheet names (a document nobody coded is not in a sheet);
+    the problems are the rows the sheet reader could not use.
     """
     from synthesis.coding import excerpts_from_sheet
 
@@ -168,20 +190,22 @@ def codings_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list[str], list[
     rows = [{"coder": e["coder"], "document": e["document"], "node": node, "text": e["quote"]}
             for e in excerpts.to_dict("records") for node in e["nodes"].split(";")]
     codings = pd.DataFrame(rows, columns=_CODING_COLUMNS)
-    return codings, list(dict.fromkeys(codings["document"])), list(dict.fromkeys(codings["node"])), problems
+    return CoderCodings(codings, list(dict.fromkeys(codings["document"])), list(dict.fromkeys(codings["node"])),
+                        sorted(codings["coder"].unique()), problems)
 
 
 def coding_ratings(codings: pd.DataFrame, documents: Sequence[str] | None = None,
-                   nodes: Sequence[str] | None = None) -> pd.DataFrame:
+                   nodes: Sequence[str] | None = None, coders: Sequence[str] | None = None) -> pd.DataFrame:
     """Document x node x coder: 1 where the coder coded any text of the document to the node, else 0.
 
     Parameters
     ----------
     codings : DataFrame
         ``coder``, ``document``, ``node`` (one row per coding; several in one document count once).
-    documents, nodes : sequence of str, optional
-        Every document and node to compare on (default: those coded). A document no coder coded to a node is
-        a unit on which they agree, so pass the full lists where they are known.
+    documents, nodes, coders : sequence of str, optional
+        Every document, node and coder to compare (default: those in ``codings``). A document no coder coded to
+        a node is a unit on which they agree, and a coder who coded nothing disagrees with every coding, so pass
+        the full lists where they are known (:class:`CoderCodings` holds them).
 
     Returns
     -------
@@ -190,7 +214,7 @@ def coding_ratings(codings: pd.DataFrame, documents: Sequence[str] | None = None
     """
     documents = list(dict.fromkeys(list(documents or []) + list(codings["document"])))
     nodes = list(dict.fromkeys(list(nodes or []) + list(codings["node"])))
-    coders = sorted(codings["coder"].unique())
+    coders = sorted(dict.fromkeys(list(coders or []) + list(codings["coder"])))
     index = pd.MultiIndex.from_product([documents, nodes], names=["document", "node"])
     coded = codings.assign(coded=1).drop_duplicates(["coder", "document", "node"]) \
         .pivot_table(index=["document", "node"], columns="coder", values="coded", aggfunc="max")

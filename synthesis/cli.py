@@ -242,19 +242,15 @@ def _agreement(args) -> int:
     folder = Path(args.output)
     _refuse_overwriting(args.files, [folder / "agreement.csv", folder / "disagreements.csv"])
     sheets = [f for f in args.files if Path(f).suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm")]
-    problems = []
-    if sheets:
-        if len(args.files) > 1:
-            raise ReviewError(sheets[0], "a coding sheet is compared on its own", field="file",
-                              hint="give one sheet with a coder column, or one REFI-QDA project per coder")
-        codings, documents, nodes, problems = codings_from_sheet(sheets[0])
-    else:
-        codings, documents, nodes = codings_from_qda(args.files)
-    for problem in problems:
+    if sheets and len(args.files) > 1:
+        raise ReviewError(sheets[0], "a coding sheet is compared on its own", field="file",
+                          hint="give one sheet with a coder column, or one REFI-QDA project per coder")
+    found = codings_from_sheet(sheets[0]) if sheets else codings_from_qda(args.files)
+    for problem in found.problems:
         print(problem, file=sys.stderr)
-    ratings = coding_ratings(codings, documents, nodes)
+    ratings = coding_ratings(found.codings, found.documents, found.nodes, found.coders)
     table = coding_agreement(ratings)
-    disagreements = coding_disagreements(ratings, codings)
+    disagreements = coding_disagreements(ratings, found.codings)
     write_text_atomic(folder / "agreement.csv", table.to_csv(index=False, lineterminator="\n"))
     write_text_atomic(folder / "disagreements.csv", disagreements.to_csv(index=False, lineterminator="\n"))
     overall = table.iloc[-1].to_dict()
@@ -263,7 +259,7 @@ def _agreement(args) -> int:
     print(f"{len(ratings.columns)} coders ({', '.join(ratings.columns)}), {overall['documents']} documents x "
           f"{len(table) - 1} nodes: agreement {overall['percent agreement']}%, {statistics} at a prevalence of "
           f"{overall['prevalence %']}%; {len(disagreements)} disagreements to discuss; written to {folder}")
-    return 1 if problems else 0
+    return 1 if found.problems else 0
 
 
 def _prisma(args) -> int:

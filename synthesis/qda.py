@@ -557,9 +557,10 @@ def case_table(project: QdaProject, file_name: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_CASE_FILE_COLUMNS)
 
 
-def memos_for(review: Review, nodes: list[str] | tuple = (), documents: list[str] | tuple = ()) -> pd.DataFrame:
-    """The memos of ``coding/memos.csv`` about any of ``nodes`` or ``documents`` (including memos on an excerpt or
-    a coding in one of the documents), in file order, for the audit trail to show beside the excerpts.
+def memos_for(review: Review, nodes: list[str] | tuple = (), documents: list[str] | tuple = (),
+              excerpts: list[str] | tuple = ()) -> pd.DataFrame:
+    """The memos of ``coding/memos.csv`` about any of ``nodes``, ``documents`` (including memos on an excerpt or a
+    coding in one of the documents) or ``excerpts``, in file order, for the audit trail to show beside the excerpts.
 
     Returns the columns of ``coding/memos.csv`` without ``source``; empty when the review has no memos.
     """
@@ -567,7 +568,8 @@ def memos_for(review: Review, nodes: list[str] | tuple = (), documents: list[str
     columns = [c for c in _MEMO_COLUMNS if c != "source"]
     if memos is None:
         return pd.DataFrame(columns=columns)
-    wanted = memos["node"].isin(list(nodes)) | memos["document"].isin(list(documents))
+    wanted = memos["node"].isin(list(nodes)) | memos["document"].isin(list(documents)) | \
+        memos["excerpt"].isin(list(excerpts))
     return memos.loc[wanted, columns].reset_index(drop=True)
 
 

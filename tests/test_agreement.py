@@ -162,7 +162,9 @@ def _coder_project(coder: str, coded: list[tuple[str, str]]) -> QdaProject:
                              "code_name": path.rsplit("/", 1)[-1], "start": 0, "end": 9,
                              "text": texts[sources.set_index("name").at[name, "source_id"]][:9], "user": coder,
                              "source_id": sources.set_index("name").at[name, "source_id"], "coding_id": ""}
-                            for name, path in coded])
+                            for name, path in coded],
+                           columns=["source", "selection_id", "code_id", "code_name", "start", "end", "text", "user",
+                                    "source_id", "coding_id"])
     return QdaProject(codes, codings, sources, {guid(coder): coder}, texts=texts)
 
 
@@ -171,9 +173,9 @@ def test_two_projects_and_the_command_line(tmp_path, capsys):
     write_project(_coder_project("ann", [("Interview 1", "Context/Trust"), ("Interview 2", "Stigma")]),
                   tmp_path / "ann.qdpx")
     write_project(_coder_project("ben", [("Interview 1", "Context/Trust")]), tmp_path / "ben.qdpx")
-    codings, documents, nodes = codings_from_qda([tmp_path / "ann.qdpx", tmp_path / "ben.qdpx"])
-    assert documents == ["Interview 1", "Interview 2"] and nodes == ["Context/Trust", "Stigma"]
-    assert set(codings["coder"]) == {"ann", "ben"}
+    found = codings_from_qda([tmp_path / "ann.qdpx", tmp_path / "ben.qdpx"])
+    assert found.documents == ["Interview 1", "Interview 2"] and found.nodes == ["Context/Trust", "Stigma"]
+    assert set(found.codings["coder"]) == {"ann", "ben"}
     assert main(["agreement", str(tmp_path / "ann.qdpx"), str(tmp_path / "ben.qdpx"), "-o", str(tmp_path / "out")]) == 0
     table = pd.read_csv(tmp_path / "out/agreement.csv")
     assert list(table["node"]) == ["Context/Trust", "Stigma", "(all nodes)"]
@@ -181,6 +183,15 @@ def test_two_projects_and_the_command_line(tmp_path, capsys):
     disagreements = pd.read_csv(tmp_path / "out/disagreements.csv")
     assert disagreements[["document", "node", "coded by"]].values.tolist() == [["Interview 2", "Stigma", "ann"]]
     assert "2 coders (ann, ben), 2 documents x 2 nodes: agreement 75.0%" in capsys.readouterr().out
+
+
+def test_a_coder_who_coded_nothing_counts(tmp_path):
+    """A coder whose project has no codings is compared too: every coding of the other is a disagreement."""
+    write_project(_coder_project("ann", [("Interview 1", "Stigma")]), tmp_path / "ann.qdpx")
+    write_project(_coder_project("ben", []), tmp_path / "ben.qdpx")
+    found = codings_from_qda([tmp_path / "ann.qdpx", tmp_path / "ben.qdpx"])
+    ratings = coding_ratings(found.codings, found.documents, found.nodes, found.coders)
+    assert list(ratings.columns) == ["ann", "ben"] and coding_agreement(ratings).iloc[-1]["disagreements"] == 1
 
 
 def test_one_project_needs_two_users(tmp_path):
@@ -195,9 +206,10 @@ def test_sheet_with_a_coder_column(tmp_path):
     sheet = tmp_path / "sheet.csv"
     sheet.write_text("document,quote,code,coder\nd1,she trusted,trust;stigma,ann\nd1,trusted,trust,ben\n"
                      "d2,judged,stigma,ben\n")
-    codings, documents, nodes, problems = codings_from_sheet(sheet)
-    assert (documents, nodes, problems) == (["d1", "d2"], ["trust", "stigma"], [])
-    ratings = coding_ratings(codings, documents, nodes)
+    found = codings_from_sheet(sheet)
+    assert (found.documents, found.nodes, found.coders, found.problems) == (["d1", "d2"], ["trust", "stigma"],
+                                                                           ["ann", "ben"], [])
+    ratings = coding_ratings(found.codings, found.documents, found.nodes, found.coders)
     assert ratings.loc[("d1", "stigma")].tolist() == [1, 0] and ratings.loc[("d2", "stigma")].tolist() == [0, 1]
     sheet.write_text("document,quote,code,coder\nd1,she trusted,trust,ann\nd1,trusted,trust,\n")
     with pytest.raises(ReviewError) as error:

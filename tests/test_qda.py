@@ -287,7 +287,7 @@ def _with_memos_and_cases(review_copy, memos: list[str], cases: list[str]):
 
 
 def test_memos_for_nodes_and_documents(review_copy):
-    """The memos about a node, or about a document (its excerpts and codings too), in file order."""
+    """The memos about a node, an excerpt, or a document (its excerpts and codings too), in file order."""
     from synthesis.qda import memos_for
 
     folder, load = _with_memos_and_cases(review_copy, [
@@ -301,6 +301,7 @@ def test_memos_for_nodes_and_documents(review_copy):
     assert memos_for(review, nodes=[node])["memo_id"].tolist() == ["M1"]
     assert memos_for(review, nodes=[node], documents=["barr2020"])["memo_id"].tolist() == ["M1", "M2"]
     assert memos_for(review, documents=["tse2017"]).loc[0, "text"] == "Long interviews"
+    assert memos_for(review, excerpts=["X00001"])["memo_id"].tolist() == ["M2"]
     assert memos_for(review, documents=["nobody"]).empty
 
 
