@@ -29,11 +29,6 @@ __all__ = ["CoderCodings", "agreement_statistics", "coding_ratings", "codings_fr
 STATISTICS = ["percent agreement", "Cohen's kappa", "Fleiss' kappa", "Gwet's AC1", "Krippendorff's alpha"]
 
 
-def _counts(ratings: pd.DataFrame, categories: Sequence) -> np.ndarray:
-    """Units x categories: how many raters put each unit in each category (missing ratings count nowhere)."""
-    return np.column_stack([(ratings == category).sum(axis=1).to_numpy(dtype=float) for category in categories])
-
-
 def _ratio(numerator: float, denominator: float) -> float:
     """A chance-corrected coefficient, NaN where chance agreement is 1 (every rating in one category)."""
     return numerator / denominator if denominator > 1e-12 else math.nan
@@ -57,50 +52,52 @@ def agreement_statistics(ratings: pd.DataFrame, categories: Sequence | None = No
         a coefficient is NaN where it is not defined: chance agreement of 1, or Cohen's kappa without exactly
         two raters) and ``prevalence`` (the share of ratings in each category, in %).
     """
-    ratings = ratings.astype(object).where(ratings.notna(), None).dropna(how="all")
-    used = {value for column in ratings for value in ratings[column] if value is not None}
+    values = ratings.to_numpy(dtype=object)
+    present = pd.notna(values)
+    used = set(values[present].tolist())
     categories = sorted(used, key=str) if categories is None else list(categories)
     unknown = used - set(categories)
     if unknown:
         raise ValueError(f"ratings outside the categories {categories}: {', '.join(sorted(map(str, unknown)))}")
-    counts = _counts(ratings, categories)
+    return _statistics(values, present, categories)
+
+
+def _statistics(values: np.ndarray, present: np.ndarray, categories: list) -> dict:
+    """:func:`agreement_statistics` on a units x raters array and the mask of its given ratings."""
+    counts = np.column_stack([(values == c).sum(axis=1) for c in categories] or [np.zeros(len(values))]).astype(float)
     per_unit = counts.sum(axis=1)
-    paired = per_unit >= 2
-    result = {"units": int(paired.sum()), "raters": ratings.shape[1]}
-    rated = per_unit > 0
+    paired, rated = per_unit >= 2, per_unit > 0
+    result = {"units": int(paired.sum()), "raters": values.shape[1]}
     if not paired.any():
         return result | {name: math.nan for name in STATISTICS} | {"prevalence": {c: math.nan for c in categories}}
     # Percent agreement: the share of agreeing rater pairs, averaged over the units rated at least twice.
-    pair_agreement = (counts[paired] * (counts[paired] - 1)).sum(axis=1) / (per_unit[paired] * (per_unit[paired] - 1))
-    observed = float(pair_agreement.mean())
-    # Category shares: averaged over units (Fleiss, Gwet) ...
+    pairable, pairs = counts[paired], per_unit[paired]
+    observed = float(((pairable * (pairable - 1)).sum(axis=1) / (pairs * (pairs - 1))).mean())
+    # Category shares: averaged over the rated units (Fleiss, Gwet) ...
     shares = (counts[rated] / per_unit[rated, None]).mean(axis=0)
     fleiss_chance = float((shares ** 2).sum())
     gwet_chance = float((shares * (1 - shares)).sum() / (len(categories) - 1)) if len(categories) > 1 else 0.0
     # ... and pooled over the pairable values (Krippendorff's coincidence matrix).
-    pairable = counts[paired]
-    values = pairable.sum()
-    coincident = (pairable * (pairable - 1) / (per_unit[paired, None] - 1)).sum()
+    total = pairable.sum()
+    alpha_observed = float((pairable * (pairable - 1) / (pairs[:, None] - 1)).sum() / total)
     totals = pairable.sum(axis=0)
-    alpha_observed = float(coincident / values)
-    alpha_chance = float((totals * (totals - 1)).sum() / (values * (values - 1)))
-    result.update({
+    alpha_chance = float((totals * (totals - 1)).sum() / (total * (total - 1)))
+    return result | {
         "percent agreement": 100 * observed,
-        "Cohen's kappa": _cohen(ratings, categories) if ratings.shape[1] == 2 else math.nan,
+        "Cohen's kappa": _cohen(values, present, categories) if values.shape[1] == 2 else math.nan,
         "Fleiss' kappa": _ratio(observed - fleiss_chance, 1 - fleiss_chance),
         "Gwet's AC1": _ratio(observed - gwet_chance, 1 - gwet_chance),
         "Krippendorff's alpha": _ratio(alpha_observed - alpha_chance, 1 - alpha_chance),
         "prevalence": {c: 100 * float(n) / counts.sum() for c, n in zip(categories, counts.sum(axis=0))},
-    })
-    return result
+    }
 
 
-def _cohen(ratings: pd.DataFrame, categories: list) -> float:
+def _cohen(values: np.ndarray, present: np.ndarray, categories: list) -> float:
     """Cohen's kappa of two raters on the units both rated, chance from each rater's own category shares."""
-    both = ratings.dropna()
-    if both.empty:
+    both = present.all(axis=1)
+    if not both.any():
         return math.nan
-    first, second = both.iloc[:, 0], both.iloc[:, 1]
+    first, second = values[both, 0], values[both, 1]
     observed = float((first == second).mean())
     chance = sum(float((first == c).mean()) * float((second == c).mean()) for c in categories)
     return _ratio(observed - chance, 1 - chance)
@@ -222,9 +219,9 @@ def coding_ratings(codings: pd.DataFrame, documents: Sequence[str] | None = None
 
 
 def _rounded(statistics: dict) -> dict:
-    return {name: (None if math.isnan(statistics[name]) else round_half_up(statistics[name], 1 if name ==
-                                                                            "percent agreement" else 3))
-            for name in STATISTICS}
+    """Percent agreement to 0.1, coefficients to 0.001 (no negative zero), None where not defined."""
+    return {name: None if math.isnan(statistics[name]) else
+            round_half_up(statistics[name], 1 if name == "percent agreement" else 3) + 0.0 for name in STATISTICS}
 
 
 def coding_agreement(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -236,14 +233,19 @@ def coding_agreement(ratings: pd.DataFrame) -> pd.DataFrame:
     or 100 % is the kappa paradox that AC1 is designed to avoid.
     """
     coders = list(ratings.columns)
+    values = ratings.to_numpy(dtype=int)
+    documents = ratings.index.get_level_values("document")
+    node_codes, node_names = pd.factorize(ratings.index.get_level_values("node"))
+    members_of = pd.Series(np.arange(len(values))).groupby(node_codes).indices
+    groups = [(name, members_of[k]) for k, name in enumerate(node_names)]
     rows = []
-    groups = [(node, group) for node, group in ratings.groupby(level="node", sort=False)] + [("(all nodes)", ratings)]
-    for node, group in groups:
-        statistics = agreement_statistics(group, [0, 1])
+    for node, members in groups + [("(all nodes)", np.arange(len(values)))]:
+        group = values[members]
+        statistics = _statistics(group, np.ones(group.shape, dtype=bool), [0, 1])
         coded = group.sum(axis=1)
-        rows.append({"node": node, "documents": group.index.get_level_values("document").nunique(),
-                     "units": len(group), "prevalence %": round_half_up(statistics["prevalence"][1], 1),
-                     **{f"coded by {c}": int(group[c].sum()) for c in coders},
+        rows.append({"node": node, "documents": len(pd.unique(documents[members])), "units": len(group),
+                     "prevalence %": round_half_up(statistics["prevalence"][1], 1),
+                     **{f"coded by {c}": int(group[:, i].sum()) for i, c in enumerate(coders)},
                      "disagreements": int(((coded > 0) & (coded < len(coders))).sum()), **_rounded(statistics)})
     return pd.DataFrame(rows)
 
@@ -255,18 +257,21 @@ def coding_disagreements(ratings: pd.DataFrame, codings: pd.DataFrame | None = N
     starts from the quotes.
     """
     coders = list(ratings.columns)
-    split = ratings[(ratings.sum(axis=1) > 0) & (ratings.sum(axis=1) < len(coders))]
+    values = ratings.to_numpy(dtype=int)
+    coded = values.sum(axis=1)
+    split = (coded > 0) & (coded < len(coders))
     texts: dict = {}
     if codings is not None and "text" in codings:
-        for row in codings.to_dict("records"):
-            if row["text"]:
-                texts.setdefault((row["document"], row["node"]), {}).setdefault(row["coder"], []).append(row["text"])
+        for coder, document, node, text in zip(codings["coder"], codings["document"], codings["node"],
+                                               codings["text"]):
+            if text:
+                texts.setdefault((document, node), {}).setdefault(coder, []).append(text)
     rows = []
-    for (document, node), row in split.iterrows():
+    for (document, node), row in zip(ratings.index[split], values[split]):
         quotes = texts.get((document, node), {})
         rows.append({"document": document, "node": node,
-                     "coded by": "; ".join(c for c in coders if row[c]),
-                     "not coded by": "; ".join(c for c in coders if not row[c]),
+                     "coded by": "; ".join(c for c, v in zip(coders, row) if v),
+                     "not coded by": "; ".join(c for c, v in zip(coders, row) if not v),
                      "coded text": " | ".join(f"{c}: \u201c{t}\u201d" for c in coders for t in quotes.get(c, []))})
     return pd.DataFrame(rows, columns=["document", "node", "coded by", "not coded by", "coded text"])
 
