@@ -1,4 +1,5 @@
-"""The ``synthesis`` command line: run, check, new, records (import, dedup), prisma, qda, coding and codebook."""
+"""The ``synthesis`` command line: run, check, new, records (import, dedup), prisma, qda, coding, codebook and
+agreement."""
 
 from __future__ import annotations
 
@@ -58,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     dedup.add_argument("--prefer", default="", help="databases in order of preference for the kept record, "
                                                      "comma-separated")
 
-    qda = commands.add_parser("qda", help="read a REFI-QDA project (.qdpx) or codebook (.qdc) into codes.csv and "
-                                          "codings.csv")
+    qda = commands.add_parser("qda", help="read a REFI-QDA project (.qdpx) or codebook (.qdc) into codes.csv, "
+                                          "codings.csv, and the review-folder files memos.csv and cases.csv")
     qda.add_argument("file", metavar="FILE")
     qda.add_argument("-o", "--output", required=True, metavar="DIR")
 
@@ -75,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     codebook = commands.add_parser("codebook", help="write a review's initial theory as a REFI-QDA codebook (.qdc)")
     codebook.add_argument("review", metavar="REVIEW")
     codebook.add_argument("-o", "--output", required=True, metavar="FILE.qdc")
+
+    agreement = commands.add_parser("agreement", help="agreement between coders per document x node: percent, "
+                                                      "kappa, AC1, alpha, and the disagreements")
+    agreement.add_argument("files", nargs="+", metavar="FILE",
+                           help="one REFI-QDA project per coder (or one with several users), or one CSV/XLSX "
+                                "coding sheet with a coder column")
+    agreement.add_argument("-o", "--output", required=True, metavar="DIR")
 
     prisma = commands.add_parser("prisma", help="PRISMA 2020 counts, checks, PRISMA2020-app CSV and flow diagram")
     prisma.add_argument("review", metavar="REVIEW")
@@ -172,16 +180,24 @@ def _records(args) -> int:
 
 def _qda(args) -> int:
     from synthesis.outputs import write_text_atomic
-    from synthesis.qda import read_qda
+    from synthesis.qda import case_table, memo_table, read_qda
 
+    _refuse_overwriting([args.file], [Path(args.output) / name for name in
+                                      ("codes.csv", "codings.csv", "memos.csv", "cases.csv")])
     project = read_qda(args.file)
     folder = Path(args.output)
     write_text_atomic(folder / "codes.csv", project.codes[["code_id", "name", "parent_id", "path"]]
                       .to_csv(index=False, lineterminator="\n"))
     write_text_atomic(folder / "codings.csv", project.codings[["source", "code_id", "start", "end", "text"]]
                       .to_csv(index=False, lineterminator="\n"))
-    print(f"{args.file}: {len(project.codes)} codes, {len(project.codings)} codings, {len(project.sources)} sources "
+    memos, cases = memo_table(project, Path(args.file).name), case_table(project, Path(args.file).name)
+    write_text_atomic(folder / "memos.csv", memos.to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(folder / "cases.csv", cases.to_csv(index=False, lineterminator="\n"))
+    print(f"{args.file}: {len(project.codes)} codes, {len(project.codings)} codings, {len(project.sources)} sources, "
+          f"{project.notes['note_id'].nunique()} memos, {len(project.cases)} cases with {len(cases)} values "
           f"({project.origin or 'origin not stated'}); written to {folder}")
+    print("memos.csv and cases.csv are in the review-folder layout (coding/memos.csv, coding/cases.csv) with "
+          "source names and code paths: map them to study and node ids before moving them in", file=sys.stderr)
     return 0
 
 
@@ -221,6 +237,39 @@ def _codebook(args) -> int:
     return 0
 
 
+def _agreement(args) -> int:
+    from synthesis.agreement import (
+        codings_from_qda,
+        codings_from_sheet,
+        coding_agreement,
+        coding_ratings,
+        coding_disagreements,
+    )
+    from synthesis.outputs import write_text_atomic
+
+    folder = Path(args.output)
+    _refuse_overwriting(args.files, [folder / "agreement.csv", folder / "disagreements.csv"])
+    sheets = [f for f in args.files if Path(f).suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm")]
+    if sheets and len(args.files) > 1:
+        raise ReviewError(sheets[0], "a coding sheet is compared on its own", field="file",
+                          hint="give one sheet with a coder column, or one REFI-QDA project per coder")
+    found = codings_from_sheet(sheets[0]) if sheets else codings_from_qda(args.files)
+    for problem in found.problems:
+        print(problem, file=sys.stderr)
+    ratings = coding_ratings(found.codings, found.documents, found.nodes, found.coders)
+    table = coding_agreement(ratings)
+    disagreements = coding_disagreements(ratings, found.codings)
+    write_text_atomic(folder / "agreement.csv", table.to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(folder / "disagreements.csv", disagreements.to_csv(index=False, lineterminator="\n"))
+    overall = table.iloc[-1].to_dict()
+    statistics = ", ".join(f"{name} {overall[name]}" for name in ("Cohen's kappa", "Gwet's AC1",
+                                                                   "Krippendorff's alpha"))
+    print(f"{len(ratings.columns)} coders ({', '.join(ratings.columns)}), {overall['documents']} documents x "
+          f"{len(table) - 1} nodes: agreement {overall['percent agreement']}%, {statistics} at a prevalence of "
+          f"{overall['prevalence %']}%; {len(disagreements)} disagreements to discuss; written to {folder}")
+    return 1 if found.problems else 0
+
+
 def _prisma(args) -> int:
     from synthesis import load_review, prisma
     from synthesis.outputs import save_figure, save_table
@@ -242,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         commands = {"run": _run, "report": _report, "check": _check, "new": _new, "records": _records, "prisma": _prisma, "qda": _qda,
-                    "codebook": _codebook, "coding": _coding}
+                    "codebook": _codebook, "coding": _coding, "agreement": _agreement}
         return commands[args.command](args)
     except ReviewProblems as exc:
         print(exc, file=sys.stderr)

@@ -22,15 +22,30 @@ from synthesis.archives import open_archive, read_member
 from synthesis.errors import ReviewError
 from synthesis.review import Review
 
-__all__ = ["QdaProject", "read_qda", "codebook_from_theory", "write_codebook", "PROJECT_NS", "CODEBOOK_NS"]
+__all__ = ["QdaProject", "read_qda", "codebook_from_theory", "write_codebook", "write_project", "memo_table",
+           "case_table", "memos_for", "case_attributes", "PROJECT_NS", "CODEBOOK_NS"]
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 _CODEBOOK_NAMESPACES = {"urn:QDA-XML:codebook:1.0", "urn:QDA-XML:codebook:1:0", "urn:QDA-XML:codebook:0:4"}
 
-#: Limits for untrusted archives: members, one member's size, all members' size, compression ratio.
 _CODE_COLUMNS = ["code_id", "name", "parent_id", "path", "codable", "description", "color"]
-_CODING_COLUMNS = ["source", "selection_id", "code_id", "code_name", "start", "end", "text", "user"]
+_CODING_COLUMNS = ["source", "selection_id", "code_id", "code_name", "start", "end", "text", "user", "source_id",
+                   "coding_id"]
+_SOURCE_COLUMNS = ["source_id", "name", "path", "characters"]
+_NOTE_COLUMNS = ["note_id", "name", "text", "user", "created", "about", "target_id", "source_id"]
+_CASE_COLUMNS = ["case_id", "name", "description", "source_ids"]
+_VARIABLE_COLUMNS = ["variable_id", "name", "type", "description"]
+_VALUE_COLUMNS = ["owner_id", "owner", "variable_id", "value"]
+#: Elements a ``<NoteRef>`` can sit in, and what the note is then about.
+_ANNOTATED = {"Project": "project", "Code": "code", "TextSource": "source", "PictureSource": "source",
+              "PDFSource": "source", "AudioSource": "source", "VideoSource": "source", "PlainTextSelection": "selection",
+              "PictureSelection": "selection", "PDFSelection": "selection", "AudioSelection": "selection",
+              "VideoSelection": "selection", "TranscriptSelection": "selection", "Coding": "coding", "Link": "link",
+              "Set": "set", "Graph": "graph"}
+#: REFI-QDA variable types and the element holding a value of each.
+_VALUE_ELEMENTS = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "IntegerValue", "Float": "FloatValue",
+                   "Date": "DateValue", "DateTime": "DateTimeValue"}
 
 
 @dataclass
@@ -54,6 +69,21 @@ class QdaProject:
     namespace : str
     origin : str
         The tool that wrote the file, where it says.
+    notes : DataFrame
+        The memos (``<Notes>``), one row per note and thing it annotates: ``note_id``, ``name``, ``text``,
+        ``user``, ``created``, ``about`` (project, code, source, selection, coding, case, link, set, graph, or
+        empty for a note nothing refers to) and ``target_id`` (the guid of what it annotates).
+    cases : DataFrame
+        ``case_id``, ``name``, ``description``, ``source_ids`` (list: the sources the case covers, directly or
+        through a selection).
+    variables : DataFrame
+        The variable definitions: ``variable_id``, ``name``, ``type`` (Text, Boolean, Integer, Float, Date,
+        DateTime), ``description``.
+    values : DataFrame
+        Variable values: ``owner_id`` (a case's or a source's guid), ``owner`` (case or source),
+        ``variable_id``, ``value`` (as written in the file).
+    texts : dict
+        source guid -> its plain text, where the file holds it.
     """
 
     codes: pd.DataFrame
@@ -63,6 +93,11 @@ class QdaProject:
     sets: pd.DataFrame = field(default_factory=pd.DataFrame)
     namespace: str = ""
     origin: str = ""
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_NOTE_COLUMNS))
+    cases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_CASE_COLUMNS))
+    variables: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_VARIABLE_COLUMNS))
+    values: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_VALUE_COLUMNS))
+    texts: dict = field(default_factory=dict)
 
 
 def _local(tag: str) -> str:
@@ -170,15 +205,19 @@ def read_qda(path: str | Path) -> QdaProject:
     code_table = pd.DataFrame(codes, columns=_CODE_COLUMNS)
     names = dict(zip(code_table["code_id"], code_table["name"]))
     users = {u.get("guid"): u.get("name", "") for users in _children(root, "Users") for u in _children(users, "User")}
-    codings, sources = [], []
+    codings, sources, source_texts, values = [], [], {}, []
     for sources_node in _children(root, "Sources"):
         for source in sources_node:
-            source_name = source.get("name") or source.get("plainTextPath") or source.get("guid")
+            source_id = source.get("guid")
+            source_name = source.get("name") or source.get("plainTextPath") or source_id
             text = _source_text(source, texts) if _local(source.tag) == "TextSource" else None
-            sources.append({"source_id": source.get("guid"), "name": source_name,
+            if text is not None:
+                source_texts[source_id] = text
+            sources.append({"source_id": source_id, "name": source_name,
                             "path": source.get("plainTextPath") or "", "characters": len(text) if text else None})
+            values += _values(source, source_id, "source", path)
             for selection in _children(source, "PlainTextSelection"):
-                start, end = int(selection.get("startPosition", 0)), int(selection.get("endPosition", 0))
+                start, end = _position(selection, "startPosition", path), _position(selection, "endPosition", path)
                 excerpt = text[start:end] if text is not None and 0 <= start <= end <= len(text) else ""
                 for coding in _children(selection, "Coding"):
                     for ref in _children(coding, "CodeRef"):
@@ -186,14 +225,98 @@ def read_qda(path: str | Path) -> QdaProject:
                         codings.append({"source": source_name, "selection_id": selection.get("guid"),
                                         "code_id": target, "code_name": names.get(target, ""), "start": start,
                                         "end": end, "text": excerpt,
-                                        "user": users.get(coding.get("creatingUser"), coding.get("creatingUser", ""))})
-    sets = [{"set": s.get("name"), "member_type": "code" if _local(m.tag) == "MemberCode" else "source",
-             "member_id": m.get("targetGUID")}
-            for sets_node in _children(root, "Sets") for s in _children(sets_node, "Set") for m in s]
+                                        "user": users.get(coding.get("creatingUser"), coding.get("creatingUser", "")),
+                                        "source_id": source_id, "coding_id": coding.get("guid") or ""})
+    members = {"MemberCode": "code", "MemberSource": "source", "MemberNote": "note"}
+    sets = [{"set": s.get("name"), "member_type": members[_local(m.tag)], "member_id": m.get("targetGUID")}
+            for sets_node in _children(root, "Sets") for s in _children(sets_node, "Set") for m in s
+            if _local(m.tag) in members]
+    cases = []
+    for cases_node in _children(root, "Cases"):
+        for case in _children(cases_node, "Case"):
+            description = _child(case, "Description")
+            cases.append({"case_id": case.get("guid"), "name": case.get("name") or "",
+                          "description": (description.text or "").strip() if description is not None else "",
+                          "source_ids": list(dict.fromkeys(r.get("targetGUID") for r in _children(case, "SourceRef")))})
+            values += _values(case, case.get("guid"), "case", path)
+    selection_sources = {selection.get("guid"): source.get("guid") for sources_node in _children(root, "Sources")
+                         for source in sources_node for selection in source if _local(selection.tag).endswith("Selection")}
+    for case, element in zip(cases, (c for n in _children(root, "Cases") for c in _children(n, "Case"))):
+        through = [selection_sources.get(r.get("targetGUID")) for r in _children(element, "SelectionRef")]
+        case["source_ids"] = list(dict.fromkeys(case["source_ids"] + [s for s in through if s]))
+    variables = [{"variable_id": v.get("guid"), "name": v.get("name") or "", "type": _variable_type(v, path),
+                  "description": (_child(v, "Description").text or "").strip() if _child(v, "Description") is not None
+                  else ""} for node in _children(root, "Variables") for v in _children(node, "Variable")]
     return QdaProject(code_table, pd.DataFrame(codings, columns=_CODING_COLUMNS),
-                      pd.DataFrame(sources, columns=["source_id", "name", "path", "characters"]), users,
+                      pd.DataFrame(sources, columns=_SOURCE_COLUMNS), users,
                       pd.DataFrame(sets, columns=["set", "member_type", "member_id"]), namespace,
-                      root.get("origin", ""))
+                      root.get("origin", ""), _notes(root, texts, users),
+                      pd.DataFrame(cases, columns=_CASE_COLUMNS), pd.DataFrame(variables, columns=_VARIABLE_COLUMNS),
+                      pd.DataFrame(values, columns=_VALUE_COLUMNS), source_texts)
+
+
+def _variable_type(variable, path: Path) -> str:
+    kind = variable.get("typeOfVariable") or "Text"
+    if kind not in _VALUE_ELEMENTS:
+        raise ReviewError(path, f"variable {variable.get('name')!r} has the type {kind!r}", field="typeOfVariable",
+                          hint="REFI-QDA variable types are " + ", ".join(_VALUE_ELEMENTS))
+    return kind
+
+
+def _position(selection, name: str, path: Path) -> int:
+    """A selection's character position, which must be a whole number of at least 0."""
+    value = selection.get(name, "0")
+    try:
+        position = int(value)
+    except ValueError:
+        position = -1
+    if position < 0:
+        raise ReviewError(path, f"selection {selection.get('guid')} has {name} {value!r}", field=name,
+                          hint="a position is a whole number of characters from the start of the source; "
+                               "export the project again")
+    return position
+
+
+def _values(owner, owner_id: str, kind: str, path: Path) -> list[dict]:
+    """The ``<VariableValue>`` children of a case or a source, each value as the file writes it."""
+    rows = []
+    for value in _children(owner, "VariableValue"):
+        ref = _child(value, "VariableRef")
+        if ref is None or not ref.get("targetGUID"):
+            raise ReviewError(path, f"a variable value of {kind} {owner_id} names no variable", field="VariableRef",
+                              hint="each VariableValue starts with <VariableRef targetGUID=...> naming a Variable")
+        held = next((child for child in value if _local(child.tag) != "VariableRef"), None)
+        rows.append({"owner_id": owner_id, "owner": kind, "variable_id": ref.get("targetGUID") if ref is not None else "",
+                     "value": (held.text or "").strip() if held is not None else ""})
+    return rows
+
+
+def _notes(root, texts: dict[str, bytes], users: dict) -> pd.DataFrame:
+    """One row per note and element that refers to it (``<NoteRef>``); a note nothing refers to gets one row."""
+    annotated: dict[str, list[tuple[str, str, str]]] = {}
+
+    def visit(element, source_id: str) -> None:
+        kind = _ANNOTATED.get(_local(element.tag))
+        if kind == "source":
+            source_id = element.get("guid") or ""
+        if kind is not None:
+            for ref in _children(element, "NoteRef"):
+                annotated.setdefault(ref.get("targetGUID"), []).append(
+                    (kind, element.get("guid") or "", source_id if kind in ("source", "selection", "coding") else ""))
+        for child in element:
+            visit(child, source_id)
+
+    visit(root, "")
+    rows = []
+    for notes_node in _children(root, "Notes"):
+        for note in _children(notes_node, "Note"):
+            guid = note.get("guid")
+            base = {"note_id": guid, "name": note.get("name") or "", "text": _source_text(note, texts) or "",
+                    "user": users.get(note.get("creatingUser"), note.get("creatingUser") or ""),
+                    "created": note.get("creationDateTime") or ""}
+            for about, target, source_id in annotated.get(guid) or [("", "", "")]:
+                rows.append(base | {"about": about, "target_id": target, "source_id": source_id})
+    return pd.DataFrame(rows, columns=_NOTE_COLUMNS)
 
 
 def _guid(review_slug: str, item: str) -> str:
@@ -246,6 +369,13 @@ def write_codebook(codes: pd.DataFrame, path: str | Path, namespace: str = CODEB
     else:
         root = Element("CodeBook", {"xmlns": namespace, "origin": origin})
         parent = SubElement(root, "Codes")
+    _code_elements(codes, parent, {})
+    text = tostring(root, encoding="unicode", xml_declaration=False)
+    write_text_atomic(Path(path), '<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n")
+
+
+def _code_elements(codes: pd.DataFrame, parent: Element, note_refs: dict[str, list[str]]) -> None:
+    """``<Code>`` elements for a code tree (parents listed before their children) under ``parent``."""
     elements = {"": parent}
     for code in codes.to_dict("records"):
         attributes = {"guid": code["code_id"], "name": code["name"], "isCodable": str(bool(code["codable"])).lower()}
@@ -254,6 +384,221 @@ def write_codebook(codes: pd.DataFrame, path: str | Path, namespace: str = CODEB
         element = SubElement(elements[code["parent_id"] or ""], "Code", attributes)
         if code.get("description"):
             SubElement(element, "Description").text = code["description"]
+        _note_refs(element, note_refs, code["code_id"])
         elements[code["code_id"]] = element
-    text = tostring(root, encoding="unicode", xml_declaration=False)
-    write_text_atomic(Path(path), '<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n")
+
+
+def _note_refs(element: Element, note_refs: dict[str, list[str]], target: str) -> None:
+    for note in note_refs.get(target, []):
+        SubElement(element, "NoteRef", {"targetGUID": note})
+
+
+def _variable_values(element: Element, values: pd.DataFrame, owner_id: str, types: dict[str, str]) -> None:
+    for value in values[values["owner_id"] == owner_id].to_dict("records"):
+        holder = SubElement(element, "VariableValue")
+        SubElement(holder, "VariableRef", {"targetGUID": value["variable_id"]})
+        SubElement(holder, _VALUE_ELEMENTS.get(types.get(value["variable_id"], "Text"), "TextValue")).text = value["value"]
+
+
+def write_project(project: QdaProject, path: str | Path, name: str = "synthesis project") -> None:
+    """Write a whole project as a REFI-QDA ``.qdpx``: users, codes, variables, cases, text sources with their coded
+    selections, notes (memos) with what each annotates, and sets; it validates against ``Project.xsd``.
+
+    Reading the file back with :func:`read_qda` gives the same tables. Source texts go into the archive under
+    ``sources/`` when the source names a ``plainTextPath``, and into the XML otherwise. A memo on a selection
+    that nothing is coded to has no place to go (the tables keep only coded selections) and is not written.
+    """
+    import io
+    import zipfile
+
+    from synthesis.outputs import write_bytes_atomic
+
+    root = Element("Project", {"xmlns": PROJECT_NS, "name": name, "origin": project.origin or "synthesis"})
+    notes = project.notes.fillna("")
+    note_refs: dict[str, list[str]] = {}
+    for note in notes[notes["about"] != ""].to_dict("records"):
+        note_refs.setdefault(note["target_id"], []).append(note["note_id"])
+    user_ids = {name: guid for guid, name in project.users.items()}
+    if project.users:
+        users = SubElement(root, "Users")
+        for guid, user in project.users.items():
+            SubElement(users, "User", {"guid": guid, "name": user})
+    if not project.codes.empty:
+        _code_elements(project.codes, SubElement(SubElement(root, "CodeBook"), "Codes"), note_refs)
+    types = dict(zip(project.variables["variable_id"], project.variables["type"]))
+    if not project.variables.empty:
+        variables = SubElement(root, "Variables")
+        for variable in project.variables.to_dict("records"):
+            element = SubElement(variables, "Variable", {"guid": variable["variable_id"], "name": variable["name"],
+                                                         "typeOfVariable": variable["type"]})
+            if variable["description"]:
+                SubElement(element, "Description").text = variable["description"]
+    if not project.cases.empty:
+        cases = SubElement(root, "Cases")
+        for case in project.cases.to_dict("records"):
+            element = SubElement(cases, "Case", {"guid": case["case_id"], "name": case["name"]})
+            if case["description"]:
+                SubElement(element, "Description").text = case["description"]
+            _variable_values(element, project.values, case["case_id"], types)
+            for source_id in case["source_ids"]:
+                SubElement(element, "SourceRef", {"targetGUID": source_id})
+    members: dict[str, bytes] = {}
+    if not project.sources.empty:
+        sources = SubElement(root, "Sources")
+        for source in project.sources.to_dict("records"):
+            source_id = source["source_id"]
+            element = SubElement(sources, "TextSource", {"guid": source_id, "name": source["name"]})
+            text = project.texts.get(source_id)
+            if source["path"]:
+                element.set("plainTextPath", source["path"])
+                if text is not None:
+                    member = PurePosixPath(source["path"].replace("internal://", "").replace("relative://", "")).name
+                    members[f"sources/{member}"] = text.encode("utf-8")
+            else:
+                SubElement(element, "PlainTextContent").text = text or ""
+            codings = project.codings[project.codings["source_id"] == source_id]
+            for selection_id, selection in codings.groupby("selection_id", sort=False):
+                first = selection.iloc[0]
+                selected = SubElement(element, "PlainTextSelection", {
+                    "guid": selection_id, "startPosition": str(first["start"]), "endPosition": str(first["end"])})
+                for coding in selection.to_dict("records"):
+                    coding_id = coding["coding_id"] or _guid(selection_id, f"coding:{coding['code_id']}")
+                    attributes = {"guid": coding_id}
+                    if coding["user"]:
+                        attributes["creatingUser"] = user_ids.get(coding["user"], coding["user"])
+                    coded = SubElement(selected, "Coding", attributes)
+                    SubElement(coded, "CodeRef", {"targetGUID": coding["code_id"]})
+                    _note_refs(coded, note_refs, coding_id)
+                _note_refs(selected, note_refs, selection_id)
+            _note_refs(element, note_refs, source_id)
+            _variable_values(element, project.values, source_id, types)
+    if not notes.empty:
+        notes_element = SubElement(root, "Notes")
+        for note in notes.drop_duplicates("note_id").to_dict("records"):
+            attributes = {"guid": note["note_id"], "name": note["name"]}
+            if note["user"]:
+                attributes["creatingUser"] = user_ids.get(note["user"], note["user"])
+            if note["created"]:
+                attributes["creationDateTime"] = note["created"]
+            SubElement(SubElement(notes_element, "Note", attributes), "PlainTextContent").text = note["text"]
+    if not project.sets.empty:
+        sets = SubElement(root, "Sets")
+        members_of = {"code": "MemberCode", "source": "MemberSource", "note": "MemberNote"}
+        for set_name, group in project.sets.groupby("set", sort=False):
+            element = SubElement(sets, "Set", {"guid": _guid(name, f"set:{set_name}"), "name": set_name})
+            for kind in ("code", "source", "note"):  # the order Project.xsd requires
+                for member in group[group["member_type"] == kind]["member_id"]:
+                    SubElement(element, members_of[kind], {"targetGUID": member})
+    for note in notes[notes["about"] == "project"].to_dict("records"):
+        SubElement(root, "NoteRef", {"targetGUID": note["note_id"]})
+    xml = '<?xml version="1.0" encoding="utf-8"?>\n' + tostring(root, encoding="unicode") + "\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in [("project.qde", xml.encode("utf-8"))] + sorted(members.items()):
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))  # fixed, so two writes are identical
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    write_bytes_atomic(Path(path), buffer.getvalue())
+
+
+# --- memos and cases in the review folder ------------------------------------------------------------------------
+
+_MEMO_COLUMNS = ["memo_id", "title", "about", "node", "document", "excerpt", "text", "coder", "date", "source"]
+_MEMO_ABOUT = {"project": "project", "code": "node", "source": "document", "selection": "excerpt", "coding": "coding",
+               "link": "link", "set": "set", "graph": "graph", "": "unattached"}
+_CASE_FILE_COLUMNS = ["case_id", "label", "documents", "units", "variable", "value", "type", "description", "source"]
+
+
+def memo_table(project: QdaProject, file_name: str) -> pd.DataFrame:
+    """The project's memos in the layout of a review's ``coding/memos.csv``.
+
+    Nodes are code paths and documents source names, as ``synthesis coding import`` writes excerpts; a memo on a
+    coding names its code and document, one on a selection its document and the selection guid. ``source``
+    names the file and the note's guid, so two rows of one memo (about two things) are seen to be one.
+    """
+    paths = dict(zip(project.codes["code_id"], project.codes["path"]))
+    source_names = dict(zip(project.sources["source_id"], project.sources["name"]))
+    coding_codes = dict(zip(project.codings["coding_id"], project.codings["code_id"]))
+    rows = []
+    for index, note in enumerate(project.notes.fillna("").to_dict("records")):
+        about = note["about"]
+        node = paths.get(note["target_id"], "") if about == "code" else \
+            paths.get(coding_codes.get(note["target_id"], ""), "") if about == "coding" else ""
+        rows.append({"memo_id": f"M{index + 1:04d}", "title": note["name"], "about": _MEMO_ABOUT.get(about, about),
+                     "node": node, "document": source_names.get(note["source_id"], ""),
+                     "excerpt": note["target_id"] if about == "selection" else "", "text": note["text"],
+                     "coder": note["user"], "date": note["created"], "source": f"{file_name}, note {note['note_id']}"})
+    return pd.DataFrame(rows, columns=_MEMO_COLUMNS)
+
+
+def case_table(project: QdaProject, file_name: str) -> pd.DataFrame:
+    """The project's case variables in the layout of a review's ``coding/cases.csv``: one row per case and variable.
+
+    Variables set on a source (not on a case) become a case of that one document. Documents are source names,
+    joined with ``;``; a case without a value of any variable has no row (it carries no attribute).
+    """
+    variables = project.variables.set_index("variable_id")
+    source_names = dict(zip(project.sources["source_id"], project.sources["name"]))
+    owners = {case["case_id"]: (case["name"], [source_names.get(s, s) for s in case["source_ids"]],
+                                case["description"]) for case in project.cases.to_dict("records")}
+    owners |= {source_id: (name, [name], "") for source_id, name in source_names.items()}
+    numbers: dict[str, str] = {}
+    rows = []
+    for value in project.values.to_dict("records"):
+        label, documents, description = owners.get(value["owner_id"], ("", [], ""))
+        prefix = "C" if value["owner"] == "case" else "S"
+        case_id = numbers.setdefault(value["owner_id"], f"{prefix}{sum(n[0] == prefix for n in numbers.values()) + 1:03d}")
+        known = value["variable_id"] in variables.index
+        rows.append({"case_id": case_id, "label": label, "documents": ";".join(documents), "units": "",
+                     "variable": variables.at[value["variable_id"], "name"] if known else value["variable_id"],
+                     "value": value["value"],
+                     "type": (variables.at[value["variable_id"], "type"] if known else "Text").lower(),
+                     "description": description, "source": f"{file_name}, {value['owner']} {value['owner_id']}"})
+    return pd.DataFrame(rows, columns=_CASE_FILE_COLUMNS)
+
+
+def memos_for(review: Review, nodes: list[str] | tuple = (), documents: list[str] | tuple = (),
+              excerpts: list[str] | tuple = ()) -> pd.DataFrame:
+    """The memos of ``coding/memos.csv`` about any of ``nodes``, ``documents`` (including memos on an excerpt or a
+    coding in one of the documents) or ``excerpts``, in file order, for the audit trail to show beside the excerpts.
+
+    Returns the columns of ``coding/memos.csv`` without ``source``; empty when the review has no memos.
+    """
+    memos = review.table("coding/memos.csv")
+    columns = [c for c in _MEMO_COLUMNS if c != "source"]
+    if memos is None:
+        return pd.DataFrame(columns=columns)
+    wanted = memos["node"].isin(list(nodes)) | memos["document"].isin(list(documents)) | \
+        memos["excerpt"].isin(list(excerpts))
+    return memos.loc[wanted, columns].reset_index(drop=True)
+
+
+def case_attributes(review: Review, unit: str = "document") -> pd.DataFrame:
+    """Case variables as attributes of the counted units, for subgroup tallies.
+
+    One row per document of ``studies.csv`` (``unit="document"``, first column ``study_id``) or per unit of
+    ``units.csv`` (any other unit, first column ``unit_id``; a case's documents count for the units they
+    describe), one column per variable in the order ``coding/cases.csv`` first names it. A cell holds the list of
+    the unit's values (two cases can give one unit two values; a tally counts it under each), or None where no
+    case gives it one: "not reported", never a guess.
+    """
+    cases = review.table("coding/cases.csv")
+    by_document = unit == "document"
+    table = review.table("studies.csv") if by_document else review.table("units.csv")
+    id_column = "study_id" if by_document else "unit_id"
+    ids = list(table[id_column]) if table is not None else []
+    if cases is None:
+        return pd.DataFrame({id_column: ids})
+    studies = review.table("studies.csv")
+    units_of = {} if studies is None else {s: u or [] for s, u in zip(studies["study_id"], studies["units"])}
+    values: dict[str, dict[str, list]] = {}
+    for case in cases.to_dict("records"):
+        documents = case["documents"] or []
+        members = documents if by_document else list(dict.fromkeys(
+            (case["units"] or []) + [u for d in documents for u in units_of.get(d, [])]))
+        column = values.setdefault(case["variable"], {})
+        for member in members:
+            if case["value"] is not None and case["value"] not in column.setdefault(member, []):
+                column[member].append(case["value"])
+    return pd.DataFrame({id_column: ids, **{variable: [sorted(column[i]) if column.get(i) else None for i in ids]
+                                            for variable, column in values.items()}})

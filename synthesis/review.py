@@ -305,6 +305,23 @@ def _check_scores(tables: dict[str, pd.DataFrame], displays: dict[str, str],
     return problems
 
 
+def _check_cases(tables: dict[str, pd.DataFrame], displays: dict[str, str],
+                 lines: dict[str, list[int]]) -> list[Problem]:
+    """A case gives each variable one row in coding/cases.csv."""
+    cases = tables.get("coding/cases.csv")
+    if cases is None:
+        return []
+    seen: dict[tuple, int] = {}
+    problems = []
+    for case_id, variable, line in zip(cases["case_id"], cases["variable"], lines["coding/cases.csv"]):
+        if (case_id, variable) in seen:
+            problems.append(Problem(displays["coding/cases.csv"], line, "variable",
+                                    f"case {case_id!r} already has {variable!r} on line {seen[case_id, variable]}",
+                                    "keep one value per case and variable; a second value is a second case"))
+        seen.setdefault((case_id, variable), line)
+    return problems
+
+
 def _load(path: Path) -> tuple[Review | None, list[Problem]]:
     if not path.is_dir():
         return None, [Problem(display_path(path), None, "", "no such review folder",
@@ -354,6 +371,7 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
     if "review.yml" not in invalid:
         problems.extend(_check_parameters(documents["review.yml"], displays["review.yml"]))
     problems.extend(_check_scores(tables, displays, lines))
+    problems.extend(_check_cases(tables, displays, lines))
     meta = documents["review.yml"].data
     if meta.get("slug") and meta["slug"] != path.name:
         problems.append(Problem(displays["review.yml"], documents["review.yml"].line_of(("slug",)), "slug",

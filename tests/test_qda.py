@@ -146,3 +146,184 @@ def test_not_refi_qda(tmp_path):
     (tmp_path / "b.qdc").write_text("<CodeBook><Codes>")
     with pytest.raises(ReviewError, match="not well-formed"):
         read_qda(tmp_path / "b.qdc")
+
+
+# --- memos (Notes) and cases (Cases, Variables) --------------------------------------------------------------------
+
+def _g(n: int) -> str:
+    """A guid of the form Project.xsd requires."""
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+MEMO_PROJECT = (
+    f'<Project xmlns="{PROJECT_NS}" name="memos" origin="NVivo 14"><Users><User guid="{_g(1)}" name="JM"/></Users>'
+    f'<CodeBook><Codes><Code guid="{_g(10)}" name="Context" isCodable="false"><Code guid="{_g(11)}" name="Trust" '
+    f'isCodable="true"><Description>Feeling safe</Description><NoteRef targetGUID="{_g(50)}"/></Code></Code>'
+    f'</Codes></CodeBook>'
+    f'<Variables><Variable guid="{_g(30)}" name="Setting" typeOfVariable="Text"/>'
+    f'<Variable guid="{_g(31)}" name="Participants" typeOfVariable="Integer"><Description>n interviewed'
+    f'</Description></Variable></Variables>'
+    f'<Cases><Case guid="{_g(40)}" name="Site A"><Description>Urban</Description>'
+    f'<VariableValue><VariableRef targetGUID="{_g(30)}"/><TextValue>community</TextValue></VariableValue>'
+    f'<VariableValue><VariableRef targetGUID="{_g(31)}"/><IntegerValue>12</IntegerValue></VariableValue>'
+    f'<SourceRef targetGUID="{_g(20)}"/></Case>'
+    f'<Case guid="{_g(41)}" name="Site B"><VariableValue><VariableRef targetGUID="{_g(30)}"/>'
+    f'<TextValue>hospital</TextValue></VariableValue><SelectionRef targetGUID="{_g(60)}"/></Case></Cases>'
+    f'<Sources><TextSource guid="{_g(20)}" name="Interview 1"><PlainTextContent>She felt heard at last.'
+    f'</PlainTextContent><PlainTextSelection guid="{_g(60)}" startPosition="4" endPosition="14">'
+    f'<Coding guid="{_g(70)}" creatingUser="{_g(1)}"><CodeRef targetGUID="{_g(11)}"/>'
+    f'<NoteRef targetGUID="{_g(53)}"/></Coding><NoteRef targetGUID="{_g(51)}"/></PlainTextSelection>'
+    f'<NoteRef targetGUID="{_g(52)}"/><VariableValue><VariableRef targetGUID="{_g(31)}"/>'
+    f'<IntegerValue>3</IntegerValue></VariableValue></TextSource></Sources>'
+    f'<Notes><Note guid="{_g(50)}" name="Trust memo" creatingUser="{_g(1)}" creationDateTime="2024-05-01T10:00:00Z">'
+    f'<PlainTextContent>Trust comes before disclosure.</PlainTextContent></Note>'
+    f'<Note guid="{_g(51)}" name="On this quote" plainTextPath="internal://{_g(51)}.txt"/>'
+    f'<Note guid="{_g(52)}" name="Interview memo"><PlainTextContent>Long interview.</PlainTextContent></Note>'
+    f'<Note guid="{_g(53)}" name="Why trust"><PlainTextContent>Coded as trust: she names it.</PlainTextContent></Note>'
+    f'<Note guid="{_g(54)}" name="Project memo"><PlainTextContent>Round 1 done.</PlainTextContent></Note></Notes>'
+    f'<NoteRef targetGUID="{_g(54)}"/></Project>')
+
+
+def _memo_project(tmp_path):
+    return _qdpx(tmp_path, MEMO_PROJECT, {f"sources/{_g(51)}.txt": "Heard: the mechanism?"}, name="memos.qdpx")
+
+
+def test_notes_with_what_they_annotate(tmp_path):
+    """Every note is read with its text (inline or in the archive) and what it annotates, and its source."""
+    notes = read_qda(_memo_project(tmp_path)).notes.set_index("note_id")
+    assert notes.loc[_g(50), ["about", "target_id", "user", "created"]].tolist() == [
+        "code", _g(11), "JM", "2024-05-01T10:00:00Z"]
+    assert notes.loc[_g(51), ["text", "about", "target_id", "source_id"]].tolist() == [
+        "Heard: the mechanism?", "selection", _g(60), _g(20)]
+    assert notes.loc[_g(52), "about"] == "source" and notes.loc[_g(53), "about"] == "coding"
+    assert notes.loc[_g(54), ["about", "text"]].tolist() == ["project", "Round 1 done."]
+
+
+def test_cases_and_variables(tmp_path):
+    """Cases with their sources (directly or through a selection), variables with types, and every value."""
+    project = read_qda(_memo_project(tmp_path))
+    assert project.cases["source_ids"].tolist() == [[_g(20)], [_g(20)]]
+    assert project.variables[["name", "type", "description"]].values.tolist() == [
+        ["Setting", "Text", ""], ["Participants", "Integer", "n interviewed"]]
+    assert project.values[["owner", "value"]].values.tolist() == [
+        ["source", "3"], ["case", "community"], ["case", "12"], ["case", "hospital"]]
+
+
+def test_project_round_trip_with_memos_and_cases(tmp_path, shared):
+    """A written project validates against Project.xsd and reads back with the same tables, memos and cases."""
+    import xmlschema
+
+    schema = xmlschema.XMLSchema(str(shared / "fixtures/qdpx/Project.xsd"))
+    schema.validate(MEMO_PROJECT)
+    from synthesis.qda import write_project
+
+    original = read_qda(_memo_project(tmp_path))
+    write_project(original, tmp_path / "a.qdpx")
+    write_project(original, tmp_path / "b.qdpx")
+    schema.validate(zipfile.ZipFile(tmp_path / "a.qdpx").read("project.qde").decode())
+    back = read_qda(tmp_path / "a.qdpx")
+    for table in ("codes", "codings", "sources", "sets", "notes", "cases", "variables", "values"):
+        assert getattr(back, table).equals(getattr(original, table)), table
+    assert (back.users, back.texts, back.origin) == (original.users, original.texts, original.origin)
+    assert (tmp_path / "a.qdpx").read_bytes() == (tmp_path / "b.qdpx").read_bytes()
+
+
+def test_real_project_round_trip(tmp_path, shared):
+    """The qc project written back holds the same codes, codings and source texts (in sources/)."""
+    from synthesis.qda import write_project
+
+    original = read_qda(shared / "fixtures/qdpx/qc-demo.qdpx")
+    write_project(original, tmp_path / "qc.qdpx")
+    back = read_qda(tmp_path / "qc.qdpx")
+    assert back.codes.equals(original.codes) and back.codings.equals(original.codings)
+    assert back.sources.equals(original.sources) and len(back.texts) == 2
+    assert sorted(zipfile.ZipFile(tmp_path / "qc.qdpx").namelist()) == [
+        "project.qde", "sources/admin-1.txt", "sources/board_2017.txt"]
+
+
+def test_memo_and_case_tables_in_the_review_layout(tmp_path):
+    """Memos and case values come out in coding/memos.csv and coding/cases.csv layout, a source on every row."""
+    from synthesis.qda import case_table, memo_table
+    from synthesis.schemas import schema_for
+
+    project = read_qda(_memo_project(tmp_path))
+    memos = memo_table(project, "memos.qdpx")
+    assert list(memos.columns) == schema_for("coding/memos.csv").columns
+    by_title = memos.set_index("title")
+    assert by_title.loc["Trust memo", ["about", "node", "document"]].tolist() == ["node", "Context/Trust", ""]
+    assert by_title.loc["Why trust", ["about", "node", "document"]].tolist() == ["coding", "Context/Trust",
+                                                                                 "Interview 1"]
+    assert by_title.loc["On this quote", ["about", "document", "excerpt"]].tolist() == ["excerpt", "Interview 1",
+                                                                                        _g(60)]
+    assert by_title.loc["Project memo", "source"] == f"memos.qdpx, note {_g(54)}"
+    cases = case_table(project, "memos.qdpx")
+    assert list(cases.columns) == schema_for("coding/cases.csv").columns
+    assert cases[["case_id", "label", "documents", "variable", "value", "type"]].values.tolist() == [
+        ["S001", "Interview 1", "Interview 1", "Participants", "3", "integer"],
+        ["C001", "Site A", "Interview 1", "Setting", "community", "text"],
+        ["C001", "Site A", "Interview 1", "Participants", "12", "integer"],
+        ["C002", "Site B", "Interview 1", "Setting", "hospital", "text"]]
+
+
+def test_qda_command_writes_memos_and_cases(tmp_path, capsys):
+    """`synthesis qda` writes memos.csv and cases.csv beside codes.csv and codings.csv and counts them."""
+    from synthesis.cli import main
+
+    assert main(["qda", str(_memo_project(tmp_path)), "-o", str(tmp_path / "out")]) == 0
+    assert "5 memos, 2 cases with 4 values" in capsys.readouterr().out
+    assert (tmp_path / "out/memos.csv").read_text().count("memos.qdpx, note") == 5
+    assert (tmp_path / "out/cases.csv").read_text().startswith("case_id,label,documents,units,variable,value,type")
+
+
+def _with_memos_and_cases(review_copy, memos: list[str], cases: list[str]):
+    from synthesis import load_review
+
+    folder = review_copy("peer-relationship-appear")
+    (folder / "coding" / "memos.csv").write_text(
+        "\n".join(["memo_id,title,about,node,document,excerpt,text,coder,date,source"] + memos) + "\n")
+    (folder / "coding" / "cases.csv").write_text(
+        "\n".join(["case_id,label,documents,units,variable,value,type,description,source"] + cases) + "\n")
+    return folder, load_review
+
+
+def test_memos_for_nodes_and_documents(review_copy):
+    """The memos about a node, an excerpt, or a document (its excerpts and codings too), in file order."""
+    from synthesis.qda import memos_for
+
+    folder, load = _with_memos_and_cases(review_copy, [
+        "M1,Trust,node,,,,Trust comes first,JM,,test", "M2,Quote,excerpt,,barr2020,X00001,A telling quote,JM,,test",
+        "M3,Study,document,,tse2017,,Long interviews,JM,,test", "M4,,project,,,,Round 1 done,JM,,test"], [])
+    nodes = load(folder).table("coding/nodes.csv")
+    node = nodes["node_id"].iloc[0]
+    (folder / "coding" / "memos.csv").write_text((folder / "coding" / "memos.csv").read_text().replace(
+        "M1,Trust,node,,", f"M1,Trust,node,{node},"))
+    review = load(folder)
+    assert memos_for(review, nodes=[node])["memo_id"].tolist() == ["M1"]
+    assert memos_for(review, nodes=[node], documents=["barr2020"])["memo_id"].tolist() == ["M1", "M2"]
+    assert memos_for(review, documents=["tse2017"]).loc[0, "text"] == "Long interviews"
+    assert memos_for(review, excerpts=["X00001"])["memo_id"].tolist() == ["M2"]
+    assert memos_for(review, documents=["nobody"]).empty
+
+
+def test_case_attributes_for_subgroups(review_copy):
+    """Case variables become one column per variable beside every document; gaps stay empty, two values a list."""
+    from synthesis.qda import case_attributes
+
+    folder, load = _with_memos_and_cases(review_copy, [], [
+        "C1,Site A,barr2020;tse2017,,setting,community,text,,test", "C1,Site A,barr2020;tse2017,,size,12,integer,,test",
+        "C2,Site B,barr2020,,setting,hospital,text,,test"])
+    attributes = case_attributes(load(folder)).set_index("study_id")
+    assert list(attributes.columns) == ["setting", "size"]
+    assert attributes.at["barr2020", "setting"] == ["community", "hospital"]
+    assert attributes.at["tse2017", "size"] == ["12"] and attributes.at["gidugu2015", "setting"] is None
+
+
+def test_a_case_gives_a_variable_once(review_copy):
+    """A case naming one variable twice in coding/cases.csv is a located problem; an unknown document too."""
+    from synthesis.review import check_review
+
+    folder, _ = _with_memos_and_cases(review_copy, ["M1,,document,,nobody,,Text,JM,,test"], [
+        "C1,Site A,barr2020,,setting,community,text,,test", "C1,Site A,barr2020,,setting,hospital,text,,test"])
+    problems = [(p.line, p.field, p.message) for p in check_review(folder) if "coding/" in p.file]
+    assert (3, "variable", "case 'C1' already has 'setting' on line 2") in problems
+    assert (2, "document", "'nobody' is not an id in studies.csv") in problems
