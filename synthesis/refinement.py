@@ -22,10 +22,9 @@ ROUND_CONVENTION = {"initial": "kept", "kept": "kept", "refined": "refined", "sp
 
 def rounds(review: Review) -> list[dict]:
     """Every round, round 0 first, each with its theories (id, status, statement, ...); empty without iterations."""
-    iterations = review.document("theory/iterations.yml")
-    if not iterations:
+    listed = list((review.document("theory/iterations.yml") or {}).get("rounds") or [])
+    if not listed:
         return []
-    listed = list(iterations["rounds"])
     if listed[0]["round"] != 0:
         initial = theory_table(review)
         statements = [{"id": row["id"], "status": "initial",
