@@ -23,7 +23,8 @@ from synthesis.errors import ReviewError
 from synthesis.tables import round_half_up
 
 __all__ = ["CoderCodings", "agreement_statistics", "coding_ratings", "codings_from_qda", "codings_from_sheet", "coding_agreement",
-           "coding_disagreements", "decision_agreement", "decision_disagreements", "STATISTICS"]
+           "coding_disagreements", "decision_agreement", "decision_disagreements", "STATISTICS",
+           "review_ratings", "review_coding_agreement", "review_coding_disagreements"]
 
 #: The statistics each table reports, in order.
 STATISTICS = ["percent agreement", "Cohen's kappa", "Fleiss' kappa", "Gwet's AC1", "Krippendorff's alpha"]
@@ -301,3 +302,43 @@ def decision_disagreements(decisions: pd.DataFrame) -> pd.DataFrame:
         if len(set(given.values())) > 1:
             rows.append({"record": record, **{r: given.get(r, "") for r in reviewers}})
     return pd.DataFrame(rows, columns=["record"] + reviewers)
+
+
+# --- a review's own double coding --------------------------------------------------------------------------------
+
+def _review_codings(review) -> pd.DataFrame | None:
+    """One row per coder, document and node of ``coding/excerpts.csv``, where two or more coders coded; else None."""
+    excerpts = review.table("coding/excerpts.csv")
+    if excerpts is None:
+        return None
+    coded = excerpts[excerpts["coder"].notna() & (excerpts["coder"] != "")]
+    if coded["coder"].nunique() < 2:
+        return None
+    return pd.DataFrame([{"coder": row["coder"], "document": row["document"], "node": node, "text": row["quote"]}
+                         for row in coded.to_dict("records") for node in row["nodes"]], columns=_CODING_COLUMNS)
+
+
+def review_ratings(review) -> pd.DataFrame | None:
+    """Document x node x coder ratings from ``coding/excerpts.csv`` where two or more coders coded it, else None.
+
+    Every included document (``studies.csv``) and every node (``coding/nodes.csv``) is a unit, coded or not, so a
+    document neither coder coded to a node counts as agreement on "not coded".
+    """
+    codings = _review_codings(review)
+    if codings is None:
+        return None
+    studies, nodes = review.table("studies.csv"), review.table("coding/nodes.csv")
+    return coding_ratings(codings, list(studies["study_id"]) if studies is not None else None,
+                          list(nodes["node_id"]) if nodes is not None else None)
+
+
+def review_coding_agreement(review) -> pd.DataFrame:
+    """:func:`coding_agreement` of the review's double coding (empty where fewer than two coders coded)."""
+    ratings = review_ratings(review)
+    return pd.DataFrame() if ratings is None else coding_agreement(ratings)
+
+
+def review_coding_disagreements(review) -> pd.DataFrame:
+    """:func:`coding_disagreements` of the review's double coding, with the quotes (empty with fewer than two coders)."""
+    ratings = review_ratings(review)
+    return pd.DataFrame() if ratings is None else coding_disagreements(ratings, _review_codings(review))

@@ -15,8 +15,26 @@ __all__ = ["denominator", "unit_table", "unit_tally", "node_tally", "theme_order
 
 
 def unit_table(review: Review) -> pd.DataFrame | None:
-    """The table of counted units: ``units.csv`` for interventions, else ``studies.csv``."""
-    return review.table("units.csv") if review.meta["unit"] == "intervention" else review.table("studies.csv")
+    """The table of counted units (``units.csv`` for interventions, else ``studies.csv``) with its case variables.
+
+    Case variables from a QDA project (``coding/cases.csv``, see :func:`synthesis.qda.case_attributes`) join the
+    table as columns of their own, so they can be tallied like any attribute; a column the table already has wins.
+    """
+    return review.cached("unit_table", lambda: _unit_table(review))
+
+
+def _unit_table(review: Review) -> pd.DataFrame | None:
+    from synthesis.qda import case_attributes
+
+    by_intervention = review.meta["unit"] == "intervention"
+    table = review.table("units.csv") if by_intervention else review.table("studies.csv")
+    if table is None or review.table("coding/cases.csv") is None:
+        return table
+    cases = case_attributes(review, "intervention" if by_intervention else "document")
+    id_column = cases.columns[0]
+    extra = cases[[id_column] + [c for c in cases.columns[1:] if c not in table.columns]]
+    return table.merge(extra, how="left", left_on=table.columns[0], right_on=id_column,
+                       suffixes=("", " (case)")).drop(columns=[] if id_column == table.columns[0] else [id_column])
 
 
 def _coded_in(n: int, total: int, decimals: int = 0) -> str:

@@ -411,19 +411,34 @@ def initial_theory_note(review: Review) -> str:
     return missing(review, "theories_by_topic")
 
 
+def _memo_index(review: Review) -> dict[tuple[str, str], list[str]]:
+    """(what, id) -> the texts of the memos about it: an excerpt, a node or a document (``coding/memos.csv``)."""
+    memos = review.table("coding/memos.csv")
+    index: dict[tuple[str, str], list[str]] = {}
+    for memo in ([] if memos is None else memos.to_dict("records")):
+        text = f"{memo['memo_id']}: {memo['text']}"
+        for what in ("excerpt", "node", "document"):
+            if memo.get(what) and (what != "document" or memo["about"] == "document"):
+                index.setdefault((what, memo[what]), []).append(text)
+    return index
+
+
 def theory_evidence_trail(review: Review) -> pd.DataFrame:
     """For every theory, each node that tests it and each coded excerpt behind that node (document, page, quote).
+
+    Memos (``coding/memos.csv``) about the excerpt, the node or the document stand beside each row.
 
     The trail from a theory's status to the words in the documents: one row per theory, node and excerpt; a node
     supported only through links or a node list shows its documents without a quote.
     """
-    columns = ["theory", "node", "document", "page", "quote", "via"]
+    columns = ["theory", "node", "document", "page", "quote", "via", "memos"]
     initial = (review.document("theory/initial.yml") or {}).get("theories") or []
     final = (review.document("theory/final.yml") or {}).get("theories") or []
     excerpts = review.table("coding/excerpts.csv")
     quoted = {} if excerpts is None else {row["excerpt_id"]: row for row in excerpts.to_dict("records")}
     rows_of = evidence_rows(review).groupby("node")
     labels = dict(zip(node_support(review)["node_id"], node_support(review)["label"]))
+    memos = _memo_index(review)
     rows = []
     seen: set[str] = set()
     for theory in initial + final:
@@ -435,7 +450,9 @@ def theory_evidence_trail(review: Review) -> pd.DataFrame:
                 continue
             for record in rows_of.get_group(node).to_dict("records"):
                 excerpt = quoted.get(record["item"]) if record["via"] == "excerpt" else None
+                about = [("excerpt", record["item"]), ("node", node), ("document", record["document"])]
                 rows.append({"theory": theory["id"], "node": labels.get(node, node), "document": record["document"],
                              "page": (excerpt or {}).get("page") or "", "quote": (excerpt or {}).get("quote") or "",
-                             "via": record["via"]})
+                             "via": record["via"],
+                             "memos": " | ".join(dict.fromkeys(m for key in about for m in memos.get(key, [])))})
     return pd.DataFrame(rows, columns=columns).drop_duplicates().reset_index(drop=True)

@@ -227,3 +227,36 @@ def test_screening_decisions():
     assert row["include %"] == pytest.approx(100 * 5 / 9, abs=0.05) and row["Cohen's kappa"] == 0.5
     assert decision_disagreements(decisions).to_dict("records") == [{"record": "r3", "JM": "exclude",
                                                                      "SA": "include"}]
+
+
+def test_a_reviews_double_coding(tmp_path):
+    """Two coders in coding/excerpts.csv are compared on every document x node, and their disagreements listed."""
+    from own_review import write_coded_review
+
+    from synthesis import load_review
+    from synthesis.agreement import review_coding_agreement, review_coding_disagreements
+
+    folder = write_coded_review(tmp_path / "double")
+    (folder / "coding/excerpts.csv").write_text(
+        "excerpt_id,document,quote,nodes,coder,source\n"
+        "X1,a2020,She knew,C-home;M-understood,ann,Sheet 2\n"
+        "X2,a2020,She knew,C-home,ben,Sheet 3\n"
+        "X3,b2021,At home,C-home,ann,Sheet 4\n"
+        "X4,b2021,At home,C-home,ben,Sheet 5\n", encoding="utf-8")
+    review = load_review(folder)
+    overall = review_coding_agreement(review).set_index("node").loc["(all nodes)"]
+    assert overall["units"] == 9 and overall["disagreements"] == 1 and overall["percent agreement"] == 88.9
+    disagreements = review_coding_disagreements(review)
+    assert disagreements[["document", "node", "coded by", "not coded by"]].values.tolist() == \
+        [["a2020", "M-understood", "ann", "ben"]]
+
+
+def test_single_coder_review_has_no_agreement(tmp_path):
+    """A review coded by one coder (or none named) gives empty agreement tables, not an error."""
+    from own_review import write_coded_review
+
+    from synthesis import load_review
+    from synthesis.agreement import review_coding_agreement, review_coding_disagreements
+
+    review = load_review(write_coded_review(tmp_path / "single"))
+    assert review_coding_agreement(review).empty and review_coding_disagreements(review).empty

@@ -133,3 +133,14 @@ def test_unknown_refutation_rule_is_the_projects_error(coded_review):
 
     with pytest.raises(ReviewError, match="outweigh, veto, ignore"):
         theory.classify_theories(load_review(coded_review), refutation="balance")
+
+
+def test_memos_stand_beside_the_trail(coded_review):
+    """A memo about an excerpt and one about a node appear beside the trail's rows they annotate."""
+    (coded_review / "coding/memos.csv").write_text(
+        "memo_id,about,node,document,excerpt,text,source\n"
+        "M1,excerpt,,,X1,Home visits matter here,QDA\n"
+        "M2,node,O-uptake,,,Uptake is rare,QDA\n", encoding="utf-8")
+    trail = theory.theory_evidence_trail(load_review(coded_review))
+    x1 = trail[(trail["theory"] == "T1") & (trail["quote"] == "She knew what I meant")]
+    assert set(x1["memos"]) == {"M1: Home visits matter here"}

@@ -1,6 +1,6 @@
 """Tests for synthesis.tallies."""
 
-from synthesis import tallies
+from synthesis import load_review, tallies
 
 
 def test_denominators(mcleish, hackmann, ibrahim):
@@ -98,7 +98,6 @@ def test_leave_one_out_orders_least_stable_first(hackmann):
 
 def test_units_pool_documents(review_copy):
     """With unit='intervention', documents describing one intervention count once."""
-    from synthesis import load_review
 
     folder = review_copy("peer-relationship-appear")
     path = folder / "studies.csv"
@@ -112,3 +111,16 @@ def test_units_pool_documents(review_copy):
 def test_no_coding(ibrahim):
     """A review without per-document coding has an empty matrix table and no figure."""
     assert tallies.matrix_tallies(ibrahim).empty and tallies.matrix_figure(ibrahim) is None
+
+
+def test_case_variables_are_tallied_like_attributes(tmp_path):
+    """Case variables from a QDA project (coding/cases.csv) become unit attributes the unit tallies count."""
+    from own_review import write_coded_review
+
+    folder = write_coded_review(tmp_path / "cases")
+    (folder / "coding/cases.csv").write_text(
+        "case_id,variable,value,documents,source\n"
+        "K1,setting,home,a2020;b2021,QDA\n"
+        "K2,setting,ward,c2022,QDA\n", encoding="utf-8")
+    table = tallies.unit_tallies(load_review(folder), ["setting"]).set_index("value")
+    assert table.loc["home", "coded in"] == "2 of 3 (67%)" and table.loc["ward", "n"] == 1
