@@ -300,8 +300,13 @@ def _studies(args) -> int:
     from synthesis import load_review
     from synthesis.studies import write_studies
 
-    review = load_review(resolve_review(args.review))
-    target = Path(args.output) if args.output else review.path / "studies.csv"
+    folder = resolve_review(args.review)
+    target = Path(args.output) if args.output else Path(folder) / "studies.csv"
+    if target.exists() and not args.force:
+        # Refused before the review is loaded: an existing studies.csv with gaps would stop the loading first.
+        raise ReviewError(display_path(target), "exists and may hold edits", field="output",
+                          hint="pass --force to replace it, or -o another file")
+    review = load_review(folder)
     studies, problems = write_studies(review, target, overwrite=args.force)
     for problem in problems:
         print(problem, file=sys.stderr)
