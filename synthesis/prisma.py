@@ -235,8 +235,11 @@ def count_value(review: Review, spec: str) -> int:
         When the count cannot be derived from the review's data.
     """
     if spec.startswith("database="):
-        table = database_counts(review).set_index("database")["n"]
-        value = table.get(spec.split("=", 1)[1])
+        table = database_counts(review).set_index("database")
+        name = spec.split("=", 1)[1]
+        if name in table.index and pd.isna(table.loc[name, "n"]):
+            raise LookupError(table.loc[name, "source"])
+        value = table["n"].get(name)
     else:
         table = prisma_counts(review).set_index("box")
         value = table["n"].get(spec)
