@@ -138,33 +138,26 @@ def test_null_count_does_not_hide_derived(review_copy, shared):
     assert (table.loc["database_results", "n"], table.loc["database_results", "status"]) == (3, "derived")
 
 
-def test_unresolved_conflict_is_not_counted_as_not_retrieved(review_copy):
+def test_unresolved_conflict_is_not_counted_as_not_retrieved(with_decisions):
     """A title-abstract conflict without a resolution is neither sought nor 'not retrieved'."""
     from synthesis import load_review
 
-    folder = review_copy("psw-implementation")
-    (folder / "screening").mkdir()
-    (folder / "screening" / "decisions.csv").write_text(
-        "decision_id,record_id,stage,reviewer,decision,reason,date,source\n"
-        "1,r1,title-abstract,A,include,,,log\n2,r1,title-abstract,B,exclude,,,log\n"
-        "3,r2,title-abstract,A,include,,,log\n4,r2,title-abstract,B,include,,,log\n"
-        "5,r2,full text,A,include,,,log\n")
+    folder = with_decisions([("r1", "title-abstract", "A", "include", ""), ("r1", "title-abstract", "B", "exclude", ""),
+                             ("r2", "title-abstract", "A", "include", ""), ("r2", "title-abstract", "B", "include", ""),
+                             ("r2", "full text", "A", "include", "")])
     table = prisma.prisma_counts(load_review(folder)).set_index("box")["n"]
     assert (table["dbr_sought_reports"], table["dbr_notretrieved_reports"], table["records_excluded"]) == (1, 0, 0)
     assert "unresolved" in prisma.prisma_counts(load_review(folder)).set_index("box").loc["dbr_sought_reports",
                                                                                          "source"]
 
 
-def test_previous_version_counts_add_to_totals(review_copy):
+def test_previous_version_counts_add_to_totals(with_decisions):
     """An updated review's previous-version counts are added to the new studies in the totals."""
     from synthesis import load_review
 
-    folder = review_copy("psw-implementation")
+    folder = with_decisions([("r1", "full text", "A", "include", "")])
     (folder / "prisma.yml").write_text("counts:\n  previous_studies: {n: 4, source: v1}\n"
                                        "  previous_reports: {n: 5, source: v1}\nsource: mine\n")
-    (folder / "screening").mkdir()
-    (folder / "screening" / "decisions.csv").write_text(
-        "decision_id,record_id,stage,reviewer,decision,reason,date,source\n1,r1,full text,A,include,,,log\n")
     template = prisma.prisma2020_template(load_review(folder)).set_index("data")["n"]
     assert (template["previous_studies"], template["new_studies"], template["total_studies"]) == (4, 1, 5)
     assert template["total_reports"] == 6

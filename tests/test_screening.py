@@ -37,16 +37,13 @@ def test_kappa_edge_cases():
         cohens_kappa(["include"], [])
 
 
-def test_decisions_log(review_copy):
+def test_decisions_log(with_decisions):
     """A decisions log gives agreement per reviewer pair, stage counts and exclusion reasons."""
-    folder = review_copy("psw-implementation")
-    (folder / "screening").mkdir()
-    (folder / "screening" / "decisions.csv").write_text(
-        "decision_id,record_id,stage,reviewer,decision,reason,date,source\n"
-        "1,r1,title-abstract,DT,include,,,log\n2,r1,title-abstract,RN,include,,,log\n"
-        "3,r2,title-abstract,DT,exclude,,,log\n4,r2,title-abstract,RN,include,,,log\n"
-        "5,r3,title-abstract,DT,exclude,,,log\n6,r3,title-abstract,RN,exclude,,,log\n"
-        "7,r1,full text,DT,exclude,wrong population,,log\n8,r2,full text,DT,include,,,log\n")
+    folder = with_decisions([("r1", "title-abstract", "DT", "include", ""), ("r1", "title-abstract", "RN", "include", ""),
+                             ("r2", "title-abstract", "DT", "exclude", ""), ("r2", "title-abstract", "RN", "include", ""),
+                             ("r3", "title-abstract", "DT", "exclude", ""), ("r3", "title-abstract", "RN", "exclude", ""),
+                             ("r1", "full text", "DT", "exclude", "wrong population"),
+                             ("r2", "full text", "DT", "include", "")])
     review = load_review(folder)
     row = agreement(review).iloc[0]
     assert (row["reviewers"], row["records"], row["agreement %"]) == ("DT / RN", 3, 66.7)
@@ -62,19 +59,6 @@ def snhl():
     from synthesis.paths import REVIEWS_DIR
 
     return load_review(REVIEWS_DIR / SNHL)
-
-
-def _write_decisions(folder, rows, resolutions=None):
-    (folder / "screening").mkdir(exist_ok=True)
-    lines = ["decision_id,record_id,stage,reviewer,decision,reason,date,source"]
-    lines += [f"d{n},{record},{stage},{reviewer},{decision},{reason},,log" for n, (record, stage, reviewer, decision,
-                                                                                  reason) in enumerate(rows)]
-    (folder / "screening" / "decisions.csv").write_text("\n".join(lines) + "\n")
-    if resolutions is not None:
-        lines = ["resolution_id,record_id,stage,decision,resolved_by,reason,note,source"]
-        lines += [f"r{n},{record},{stage},{decision},C,{reason},,third reviewer"
-                  for n, (record, stage, decision, reason) in enumerate(resolutions)]
-        (folder / "screening" / "resolutions.csv").write_text("\n".join(lines) + "\n")
 
 
 def test_kappa_reproduces_snhl(snhl):
@@ -96,14 +80,13 @@ def test_snhl_conflicts_all_resolved(snhl):
     assert set(table["how"]) == {"resolved"} and screening_problems(snhl) == []
 
 
-def test_last_row_does_not_decide(review_copy):
+def test_last_row_does_not_decide(with_decisions):
     """An include and an exclude on one record stay a conflict whatever their order, and check reports it."""
     from synthesis.review import check_review
     from synthesis.screening import final_decisions
 
-    folder = review_copy("psw-implementation")
-    _write_decisions(folder, [("r1", "title-abstract", "A", "include", ""), ("r1", "title-abstract", "B", "exclude", ""),
-                              ("r2", "title-abstract", "A", "exclude", ""), ("r2", "title-abstract", "B", "include", "")])
+    folder = with_decisions([("r1", "title-abstract", "A", "include", ""), ("r1", "title-abstract", "B", "exclude", ""),
+                             ("r2", "title-abstract", "A", "exclude", ""), ("r2", "title-abstract", "B", "include", "")])
     final = final_decisions(load_review(folder)).set_index("record_id")
     assert final["decision"].isna().all() and set(final["how"]) == {"unresolved conflict"}
     assert stage_counts(load_review(folder)).iloc[0][["include", "exclude", "unresolved"]].tolist() == [0, 0, 2]
@@ -111,13 +94,12 @@ def test_last_row_does_not_decide(review_copy):
     assert [p.line for p in problems] == [2, 4] and problems[0].field == "decision"
 
 
-def test_resolution_settles_conflict(review_copy):
+def test_resolution_settles_conflict(with_decisions):
     """A recorded resolution decides a conflict, and its reason is the exclusion reason."""
     from synthesis.screening import conflicts
 
-    folder = review_copy("psw-implementation")
-    _write_decisions(folder, [("r1", "full text", "A", "include", ""), ("r1", "full text", "B", "exclude", "design")],
-                     resolutions=[("r1", "full text", "exclude", "wrong population")])
+    folder = with_decisions([("r1", "full text", "A", "include", ""), ("r1", "full text", "B", "exclude", "design")],
+                            resolutions=[("r1", "full text", "exclude", "wrong population")])
     review = load_review(folder)
     assert exclusion_reasons(review).to_dict("records") == [{"reason": "wrong population", "records": 1}]
     assert conflicts(review).loc[0, "resolution"] == "exclude"
