@@ -451,14 +451,15 @@ def _arrow(ax, start, end):
 def flow_diagram(review: Review) -> plt.Figure:
     """The PRISMA 2020 flow diagram (new reviews; databases and registers, and other methods).
 
-    Counts the paper does not report are printed as 'n = not reported'; derived counts are marked.
+    Counts the paper does not report are printed as 'n = not reported', counts whose records cannot be read as
+    'n = cannot be derived'; derived counts are marked, and full-text exclusions carry their reasons.
     """
     table = prisma_counts(review).set_index("box")
 
     def n(key):
         value, status = table.loc[key, "n"], table.loc[key, "status"]
         if pd.isna(value):
-            return "n = not reported"
+            return "n = cannot be derived" if status == "cannot be derived" else "n = not reported"
         return f"n = {int(value):,}" + (" (derived)" if status == "derived" else "")
 
     fig, ax = plt.subplots(figsize=(8.5, 7.2))
@@ -479,9 +480,11 @@ def flow_diagram(review: Review) -> plt.Figure:
                              f"({n('organisation_results')}), citation searching ({n('citations_results')})", muted=True)
     rows = [(64, "records_screened", "records_excluded"), (48, "dbr_sought_reports", "dbr_notretrieved_reports"),
             (32, "dbr_assessed", "dbr_excluded")]
+    reasons = exclusion_lists(review)
     for y, left, right in rows:
         _box(ax, 4, y, 34, 10, f"{PRISMA_BOXES[left]} ({n(left)})")
-        _box(ax, 44, y, 26, 10, f"{PRISMA_BOXES[right]} ({n(right)})")
+        because = f": {reasons[right]}" if right in reasons else ""
+        _box(ax, 44, y, 26, 10, f"{PRISMA_BOXES[right]} ({n(right)}){because}")
         _arrow(ax, (38, y + 5), (44, y + 5))
         _arrow(ax, (21, y + 10 + (8 if y == 64 else 6)), (21, y + 10))
     _box(ax, 74, 48, 24, 10, f"Reports sought ({n('other_sought_reports')}); not retrieved "
