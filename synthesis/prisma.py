@@ -12,7 +12,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from synthesis.review import Review
 
 __all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "prisma_counts", "derived_counts", "database_counts", "export_records",
-           "count_value", "reconcile", "prisma2020_template", "exclusion_lists", "title_only_groups",
+           "count_value", "same_search_check", "reconcile", "prisma2020_template", "exclusion_lists", "title_only_groups",
            "deduplication_comparison", "flow_diagram"]
 
 #: The boxes of the PRISMA 2020 flow diagram, keyed as in the PRISMA2020 R package's CSV template.
@@ -199,6 +199,60 @@ def _screening_counts(review: Review) -> dict[str, dict]:
         counts["new_studies"] = _count(included, "full-text includes (one report per study: reports are not grouped)")
         counts["new_reports"] = _count(included, "full-text includes")
     return counts
+
+
+def same_search_check(review: Review) -> pd.DataFrame:
+    """Each export that repeats a search in another format (``same_search_as`` in ``prisma.yml``) beside the export
+    it repeats: records in each, and how many match record for record (by PMID, else DOI, else title).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``file``, ``same search as``, ``records``, ``records there``, ``matched``, ``only here``,
+        ``only there`` and ``note`` (why a file could not be compared).
+    """
+    from synthesis.errors import ReviewError
+    from synthesis.records import read_records, records_frame
+
+    columns = ["file", "same search as", "records", "records there", "matched", "only here", "only there", "note"]
+    folder = review.path / "search" / "exports"
+    rows = []
+    for name, entry in sorted(_export_entries(review).items()):
+        other = entry.get("same_search_as")
+        if not other:
+            continue
+        frames, notes = [], []
+        for file_name in (name, other):
+            try:
+                frames.append(records_frame(read_records(folder / file_name).records))
+            except ReviewError as exc:
+                notes.append(f"{file_name} not read: {exc.problem.message}")
+        if notes:
+            rows.append({"file": name, "same search as": other, "note": "; ".join(notes)})
+            continue
+        here, there = (set(_record_keys(frame)) for frame in frames)
+        rows.append({"file": name, "same search as": other, "records": len(frames[0]), "records there": len(frames[1]),
+                     "matched": len(here & there), "only here": len(here - there), "only there": len(there - here),
+                     "note": ""})
+    table = pd.DataFrame(rows, columns=columns)
+    for column in columns[2:7]:
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+def _record_keys(frame: pd.DataFrame) -> list[str]:
+    """One key per record for matching two exports of one search: its PMID, else its DOI, else its folded title."""
+    import re
+
+    keys = []
+    for pmid, doi, title in zip(frame["pmid"], frame["doi"], frame["title"]):
+        if isinstance(pmid, str) and pmid.strip():
+            keys.append("pmid:" + pmid.strip())
+        elif isinstance(doi, str) and doi.strip():
+            keys.append("doi:" + doi.strip().lower())
+        else:
+            keys.append("title:" + re.sub(r"[^a-z0-9]", "", str(title or "").lower()))
+    return keys
 
 
 def database_counts(review: Review) -> pd.DataFrame:

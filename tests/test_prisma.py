@@ -187,3 +187,25 @@ def test_title_only_groups_match_the_authors_cleaning():
                             "title": ["Noise-induced loss.", "noiseinduced LOSS", "Noise induced loss", None]})
     groups = prisma.title_only_groups(records)
     assert groups[0] == groups[1] != groups[2] and groups[3] == "untitled:d"
+
+
+def test_same_search_in_two_formats_is_counted_once_and_compared(review_copy, shared):
+    """An export marked same_search_as is left out of the counts and matched record for record with the other."""
+    import shutil
+
+    from synthesis import load_review
+    from synthesis.records import read_records, records_frame, write_records_csv
+
+    folder = review_copy("psw-implementation")
+    exports = folder / "search" / "exports"
+    exports.mkdir(parents=True)
+    shutil.copy(shared / "fixtures/exports/synthesisr/Scopus_ris_example.ris", exports / "scopus.ris")
+    records = records_frame(read_records(exports / "scopus.ris").records)
+    write_records_csv(records.iloc[:2], exports / "scopus_again.csv")
+    (folder / "prisma.yml").write_text(
+        "exports:\n  - {file: scopus.ris, database: Scopus, source: log}\n"
+        "  - {file: scopus_again.csv, database: Scopus, same_search_as: scopus.ris, source: log}\nsource: mine\n")
+    review = load_review(folder)
+    assert prisma.database_counts(review)[["database", "n"]].values.tolist() == [["Scopus", 3]]
+    row = prisma.same_search_check(review).iloc[0]
+    assert (row["records"], row["records there"], row["matched"], row["only there"]) == (2, 3, 2, 1)
