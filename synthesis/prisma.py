@@ -41,8 +41,6 @@ PRISMA_BOXES = {
     "new_reports": "Reports of new included studies",
     "total_studies": "Total studies included in review",
     "total_reports": "Reports of total included studies",
-    "total_studies_ma": "Total studies included in meta-analysis",
-    "total_reports_ma": "Reports of total included studies in meta-analysis",
 }
 
 _SUMS = [
@@ -394,7 +392,8 @@ def prisma2020_template(review: Review) -> pd.DataFrame:
     Per-database counts (``database_specific_results``) and full-text exclusion reasons (``dbr_excluded``,
     ``other_excluded``) are in the template's list format ``"Name, n; Name, n"``; the exclusion boxes keep their
     total where no reasons are recorded. Boxes the review does not report are left empty, so the app shows them
-    as missing, not as zero; the title rows (identification, screening, included) carry no count.
+    as missing, not as zero; the title rows (identification, screening, included) carry no count, nor do the
+    meta-analysis rows (``total_studies_ma``, ``total_reports_ma``): the project does no meta-analysis.
     """
     table = prisma_counts(review).set_index("box")["n"]
     values: dict[str, object] = {key: (None if pd.isna(table.get(key)) else int(table[key]))
