@@ -1,5 +1,5 @@
-"""The ``synthesis`` command line: run, check, new, records (import, dedup), prisma, qda, coding, codebook and
-agreement."""
+"""The ``synthesis`` command line: run, check, new, records (import, dedup), prisma, qda, coding, codebook,
+agreement, screening and studies."""
 
 from __future__ import annotations
 
@@ -87,6 +87,36 @@ def build_parser() -> argparse.ArgumentParser:
     prisma = commands.add_parser("prisma", help="PRISMA 2020 counts, checks, PRISMA2020-app CSV and flow diagram")
     prisma.add_argument("review", metavar="REVIEW")
     prisma.add_argument("-o", "--output", required=True, metavar="DIR")
+
+    screening = commands.add_parser("screening", help="bring reviewers' decisions into a review's "
+                                                      "screening/decisions.csv; list conflicts")
+    screening_commands = screening.add_subparsers(dest="screening_command", required=True)
+    screening_import = screening_commands.add_parser(
+        "import", help="from a plain sheet (CSV/XLSX), an ASReview LAB export or a Rayyan export")
+    screening_import.add_argument("file", metavar="FILE")
+    screening_import.add_argument("--review", required=True, metavar="REVIEW",
+                                  help="the review folder whose screening/decisions.csv receives the decisions")
+    screening_import.add_argument("--format", choices=["sheet", "asreview", "rayyan"], default="sheet")
+    screening_import.add_argument("--map", default="", metavar="CODE=DECISION,...",
+                                  help="the sheet's decision codes, e.g. 1=include,2=exclude (default: words "
+                                       "include/exclude/maybe, yes/no)")
+    screening_import.add_argument("--reviewer", help="the reviewer of every row")
+    screening_import.add_argument("--reviewer-column", help="or the column naming each row's reviewer")
+    screening_import.add_argument("--stage", help="title-abstract or 'full text', for every row")
+    screening_import.add_argument("--stage-column", help="or the column giving each row's stage")
+    screening_import.add_argument("--id-column", help="the column of record ids (sheet: record_id, "
+                                                      "ASReview: record_id, Rayyan: key)")
+    screening_import.add_argument("--decision-column", default="decision")
+    screening_import.add_argument("--reason-column", help="the column of exclusion reasons")
+    screening_import.add_argument("--title-column", help="find a row without an id by its title")
+    screening_conflicts = screening_commands.add_parser("conflicts", help="records on which reviewers disagree, "
+                                                                          "with their resolution")
+    screening_conflicts.add_argument("review", metavar="REVIEW")
+
+    studies = commands.add_parser("studies", help="write a review's studies.csv from its included records")
+    studies.add_argument("review", metavar="REVIEW")
+    studies.add_argument("-o", "--output", metavar="FILE", help="default: studies.csv in the review folder")
+    studies.add_argument("--force", action="store_true", help="replace an existing file")
     return parser
 
 
@@ -286,12 +316,68 @@ def _prisma(args) -> int:
     return 0
 
 
+def _screening(args) -> int:
+    from synthesis import load_review, screening
+    from synthesis.outputs import write_text_atomic
+
+    review = load_review(resolve_review(args.review))
+    if args.screening_command == "conflicts":
+        table = screening.conflicts(review)
+        print(table.to_string(index=False) if not table.empty else "no conflicts")
+        unresolved = int((table["how"] == "unresolved conflict").sum()) if not table.empty else 0
+        print(f"{len(table)} conflict(s), {unresolved} unresolved", file=sys.stderr)
+        return 1 if unresolved else 0
+    target = review.path / "screening" / "decisions.csv"
+    _refuse_overwriting([args.file], [target])
+    if args.format == "asreview":
+        decisions = screening.read_asreview(args.file, reviewer=args.reviewer, stage=args.stage or "title-abstract",
+                                            id_column=args.id_column or "record_id")
+    elif args.format == "rayyan":
+        decisions = screening.read_rayyan(args.file, stage=args.stage or "title-abstract",
+                                          id_column=args.id_column or "key")
+    else:
+        decisions = screening.read_sheet(args.file, mapping=screening.parse_mapping(args.map) if args.map else None,
+                                         reviewer=args.reviewer, stage=args.stage, id_column=args.id_column or
+                                         "record_id", decision_column=args.decision_column,
+                                         reviewer_column=args.reviewer_column, stage_column=args.stage_column,
+                                         reason_column=args.reason_column, title_column=args.title_column)
+    decisions = screening.check_record_ids(decisions, args.file, review)
+    merged = screening.merge_decisions(review.table("screening/decisions.csv"), decisions)
+    write_text_atomic(target, merged.to_csv(index=False, lineterminator="\n"))
+    counts = decisions.groupby(["stage", "reviewer"])["decision"].value_counts().unstack(fill_value=0)
+    for (stage, reviewer), row in counts.iterrows():
+        print(f"{args.file}: {reviewer}, {stage}: " + ", ".join(f"{n} {d}" for d, n in row.items() if n))
+    print(f"{len(merged)} decisions in {display_path(target)}; `synthesis screening conflicts {args.review}` lists "
+          "disagreements", file=sys.stderr)
+    return 0
+
+
+def _studies(args) -> int:
+    from synthesis import load_review
+    from synthesis.studies import write_studies
+
+    folder = resolve_review(args.review)
+    target = Path(args.output) if args.output else Path(folder) / "studies.csv"
+    if target.exists() and not args.force:
+        # Refused before the review is loaded: an existing studies.csv with gaps would stop the loading first.
+        raise ReviewError(display_path(target), "exists and may hold edits", field="output",
+                          hint="pass --force to replace it, or -o another file")
+    review = load_review(folder)
+    studies, problems = write_studies(review, target, overwrite=args.force)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(studies)} included studies written to {display_path(target)}"
+          + (f"; {len(problems)} problem(s) above" if problems else ""))
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status (0 success, 1 problems found, 2 bad input)."""
     args = build_parser().parse_args(argv)
     try:
         commands = {"run": _run, "report": _report, "check": _check, "new": _new, "records": _records, "prisma": _prisma, "qda": _qda,
-                    "codebook": _codebook, "coding": _coding, "agreement": _agreement}
+                    "codebook": _codebook, "coding": _coding, "agreement": _agreement,
+                    "screening": _screening, "studies": _studies}
         return commands[args.command](args)
     except ReviewProblems as exc:
         print(exc, file=sys.stderr)

@@ -43,18 +43,22 @@ def denominator(review: Review) -> tuple[int, str]:
     """How many units the tallies count in, and where that number comes from.
 
     The unit is ``review.yml``'s ``unit``: interventions are counted in ``units.csv``; documents in
-    ``studies.csv`` or, where the paper publishes no list of them, in the published number included. A review with
-    none of these yet (a review in progress) counts in 0 units, and says so.
+    ``studies.csv`` or, where there is no list of them, in the number included (published in ``prisma.yml`` or
+    derived from the screening decisions). A review with none of these yet counts in 0 units, and says so.
     """
     if review.meta["unit"] == "intervention" and review.table("units.csv") is not None:
         return len(review.table("units.csv")), "rows of units.csv"
     studies = review.table("studies.csv")
-    if studies is not None and len(studies):
+    if studies is not None:
         return len(studies), "rows of studies.csv"
-    counts = (review.document("prisma.yml") or {}).get("counts") or {}
+    from synthesis.prisma import prisma_counts
+
+    counts = prisma_counts(review).set_index("box")
     for key in ("total_studies", "new_studies"):
-        if (counts.get(key) or {}).get("n"):
-            return counts[key]["n"], f"prisma.yml {key} (no list of included documents is published)"
+        n, status = counts.loc[key, "n"], counts.loc[key, "status"]
+        if not pd.isna(n) and n:
+            where = "prisma.yml" if status == "published" else "derived from screening/decisions.csv"
+            return int(n), f"{key}, {where} (no list of included documents)"
     return 0, "no included documents yet (studies.csv has no rows)"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -10,8 +11,9 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from synthesis.review import Review
 
-__all__ = ["PRISMA_BOXES", "prisma_counts", "derived_counts", "database_counts", "reconcile", "prisma2020_template",
-           "flow_diagram"]
+__all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "prisma_counts", "derived_counts", "database_counts", "export_records",
+           "count_value", "same_search_check", "reconcile", "prisma2020_template", "exclusion_lists", "title_only_groups",
+           "deduplication_comparison", "flow_diagram"]
 
 #: The boxes of the PRISMA 2020 flow diagram, keyed as in the PRISMA2020 R package's CSV template.
 PRISMA_BOXES = {
@@ -45,79 +47,262 @@ _SUMS = [
     ("records_screened", ["database_results", "register_results"], ["duplicates", "excluded_automatic", "excluded_other"]),
     ("dbr_sought_reports", ["records_screened"], ["records_excluded"]),
     ("dbr_assessed", ["dbr_sought_reports"], ["dbr_notretrieved_reports"]),
+    ("other_assessed", ["other_sought_reports"], ["other_notretrieved_reports"]),
 ]
+
+#: Every row of the PRISMA2020 R package's and Shiny app's CSV template, by its ``data`` name, in its order.
+TEMPLATE_ROWS = ["previous_studies", "previous_reports", "database_results", "database_specific_results",
+                 "register_results", "register_specific_results", "website_results", "organisation_results",
+                 "citations_results", "duplicates", "excluded_automatic", "excluded_other", "records_screened",
+                 "records_excluded", "dbr_sought_reports", "dbr_notretrieved_reports", "other_sought_reports",
+                 "other_notretrieved_reports", "dbr_assessed", "dbr_excluded", "other_assessed", "other_excluded",
+                 "new_studies", "new_reports", "total_studies", "total_reports", "identification", "screening",
+                 "included", "total_studies_ma", "total_reports_ma"]
 
 
 def _published(review: Review) -> tuple[dict, dict]:
+    """Published counts over derived ones; a count given as ``n: null`` leaves the derived count in place."""
     prisma = review.document("prisma.yml") or {}
-    derived = derived_counts(review)
-    counts = {**derived, **(prisma.get("counts") or {})}
-    return counts, prisma.get("totals") or {}
+    published = {key: entry for key, entry in (prisma.get("counts") or {}).items() if entry.get("n") is not None}
+    return {**derived_counts(review), **published}, prisma.get("totals") or {}
+
+
+def _export_entries(review: Review) -> dict[str, dict]:
+    """``prisma.yml``'s ``exports`` by file name: the database each export is from, and repeats of a search."""
+    return {entry["file"]: entry for entry in (review.document("prisma.yml") or {}).get("exports") or []}
 
 
 def _exports(review: Review) -> list:
-    return sorted(p for p in (review.path / "search" / "exports").glob("*") if p.is_file())
+    """The export files that count towards records identified (not a second format of the same search)."""
+    entries = _export_entries(review)
+    return sorted(p for p in (review.path / "search" / "exports").glob("*")
+                  if p.is_file() and not entries.get(p.name, {}).get("same_search_as"))
 
 
-def _export_records(review: Review):
-    """Each export's import result and all their records, read once per review."""
-    from synthesis.records import read_many
+def export_records(review: Review) -> tuple[pd.DataFrame | None, list]:
+    """The records of every export that counts, with its database, and the exports that could not be read.
 
-    return review.cached("export_records", lambda: read_many(_exports(review)))
+    Returns
+    -------
+    records : pandas.DataFrame or None
+        Records of the readable exports (``database`` from ``prisma.yml``'s ``exports``), None without exports.
+    unreadable : list of Problem
+        One per export that cannot be read at all; its records are missing from ``records``.
+    """
+    return review.cached("export_records", lambda: _read_exports(review))
+
+
+def _read_exports(review: Review):
+    from synthesis.errors import ReviewError
+    from synthesis.records import read_many, read_records
+
+    files = _exports(review)
+    if not files:
+        return None, []
+    readable, unreadable = [], []
+    for path in files:
+        try:
+            read_records(path)
+            readable.append(path)
+        except ReviewError as exc:
+            unreadable.append(exc.problem)
+    if not readable:
+        return None, unreadable
+    _, records = read_many(readable)
+    names = {name: entry["database"] for name, entry in _export_entries(review).items()}
+    records["database"] = [names.get(name, name) for name in records["source_file"]]
+    return records, unreadable
 
 
 def derived_counts(review: Review) -> dict[str, dict]:
     """PRISMA counts computed from the review's own records: its exports (``search/exports/``), their
-    de-duplication, and the screening log (``screening/decisions.csv``). Empty when the review has neither.
+    de-duplication, the records as screened (``screening/records.csv``, which says each record's arm) and each
+    record's final decision per stage (:func:`synthesis.screening.final_decisions`). Empty when the review has
+    neither exports nor decisions.
 
-    Each count carries ``derived: true`` and says how it was computed; a count published in ``prisma.yml``
-    takes precedence in :func:`prisma_counts`.
+    A record in an unresolved conflict is neither sought nor excluded, and never counted as not retrieved. Each
+    count carries ``derived: true`` and says how it was computed; a count published in ``prisma.yml`` takes
+    precedence in :func:`prisma_counts`.
     """
     return review.cached("derived_prisma_counts", lambda: _derived_counts(review))
 
 
+def _count(n: int, source: str) -> dict:
+    return {"n": int(n), "source": source, "derived": True}
+
+
 def _derived_counts(review: Review) -> dict[str, dict]:
     from synthesis.dedup import deduplicate
-    from synthesis.screening import stage_counts
 
     counts: dict[str, dict] = {}
-    files = _exports(review)
-    if files:
-        _, records = _export_records(review)
-        groups = deduplicate(records).groups
-        unique = int(groups["kept"].sum())
-        counts["database_results"] = {"n": len(records), "source": f"records read from {len(files)} export(s)",
+    records, unreadable = export_records(review)
+    if unreadable:
+        missing = ", ".join(Path(p.file).name for p in unreadable)
+        counts["database_results"] = {"n": None, "source": f"cannot be derived: {missing} could not be read",
                                       "derived": True}
-        counts["duplicates"] = {"n": len(records) - unique, "source": "synthesis de-duplication of the exports",
-                                "derived": True}
+    elif records is not None:
+        unique = int(deduplicate(records).groups["kept"].sum())
+        counts["database_results"] = _count(len(records), f"records read from {records['source_file'].nunique()} "
+                                                          "export(s) in search/exports/")
+        counts["duplicates"] = _count(len(records) - unique, "synthesis de-duplication of the exports")
         for key in ("excluded_automatic", "excluded_other"):
-            counts[key] = {"n": 0, "source": "the project removes records only as duplicates", "derived": True}
-    stages = stage_counts(review).set_index("stage") if review.has("screening/decisions.csv") else None
-    if stages is not None and "title-abstract" in stages.index:
-        row = stages.loc["title-abstract"]
-        counts["records_screened"] = {"n": int(row["screened"]), "source": "screening/decisions.csv", "derived": True}
-        counts["records_excluded"] = {"n": int(row["exclude"]), "source": "screening/decisions.csv", "derived": True}
-        sought = int(row["include"]) + int(row["maybe"])
-        counts["dbr_sought_reports"] = {"n": sought, "source": "title-abstract includes and maybes", "derived": True}
-    if stages is not None and "full text" in stages.index:
-        row = stages.loc["full text"]
-        counts["dbr_assessed"] = {"n": int(row["screened"]), "source": "screening/decisions.csv", "derived": True}
-        if "dbr_sought_reports" in counts:
-            counts["dbr_notretrieved_reports"] = {"n": counts["dbr_sought_reports"]["n"] - int(row["screened"]),
-                                                  "source": "sought but without a full-text decision", "derived": True}
-        counts["dbr_excluded"] = {"n": int(row["exclude"]), "source": "screening/decisions.csv", "derived": True}
-        counts["new_studies"] = {"n": int(row["include"]), "source": "screening/decisions.csv", "derived": True}
+            counts[key] = _count(0, "the project removes records only as duplicates")
+    counts.update(_screening_counts(review))
+    previous = {key: ((review.document("prisma.yml") or {}).get("counts") or {}).get(key) or {}
+                for key in ("previous_studies", "previous_reports")}
+    for total, new, before in (("total_studies", "new_studies", "previous_studies"),
+                               ("total_reports", "new_reports", "previous_reports")):
+        if new in counts:
+            earlier = previous[before].get("n")
+            counts[total] = _count(counts[new]["n"] + (earlier or 0),
+                                   f"{new} + {before}" if earlier is not None else f"{new} (no previous version)")
     return counts
 
 
+def _screening_counts(review: Review) -> dict[str, dict]:
+    from synthesis.screening import final_decisions
+
+    final = final_decisions(review)
+    if final.empty:
+        return {}
+    listed = review.table("screening/records.csv")
+    arm = {} if listed is None else dict(zip(listed["record_id"], listed["identified_by"]))
+    final = final.assign(arm=final["record_id"].map(lambda r: arm.get(r, "database")))
+    source = "screening/decisions.csv and resolutions.csv"
+    counts: dict[str, dict] = {}
+    included = 0
+    for side, prefix in (("database", "dbr"), ("other", "other")):
+        title = final[(final["stage"] == "title-abstract") & (final["arm"] == side)]
+        full = final[(final["stage"] == "full text") & (final["arm"] == side)]
+        if title.empty and full.empty:
+            continue
+        if side == "database":
+            counts["records_screened"] = _count(len(title), source + ", title-abstract")
+            counts["records_excluded"] = _count((title["decision"] == "exclude").sum(), source + ", title-abstract")
+            sought = set(title.loc[title["decision"].isin(["include", "maybe"]), "record_id"])
+            how = "title-abstract includes and maybes"
+            unresolved = int(title["decision"].isna().sum())
+            if unresolved:
+                how += f" ({unresolved} in unresolved conflict are not counted)"
+        else:
+            sought = set(arm_id for arm_id, side_of in arm.items() if side_of == "other") or set(full["record_id"])
+            how = "records of other methods in screening/records.csv"
+        assessed = set(full["record_id"])
+        counts[f"{prefix}_sought_reports"] = _count(len(sought), how)
+        counts[f"{prefix}_notretrieved_reports"] = _count(len(sought - assessed), "sought, without a full-text decision")
+        counts[f"{prefix}_assessed"] = _count(len(assessed), source + ", full text")
+        counts[f"{prefix}_excluded"] = _count((full["decision"] == "exclude").sum(), source + ", full text")
+        included += int((full["decision"] == "include").sum())
+    if (final["stage"] == "full text").any():
+        counts["new_studies"] = _count(included, "full-text includes (one report per study: reports are not grouped)")
+        counts["new_reports"] = _count(included, "full-text includes")
+    return counts
+
+
+def same_search_check(review: Review) -> pd.DataFrame:
+    """Each export that repeats a search in another format (``same_search_as`` in ``prisma.yml``) beside the export
+    it repeats: records in each, and how many match record for record (by PMID, else DOI, else title).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``file``, ``same search as``, ``records``, ``records there``, ``matched``, ``only here``,
+        ``only there`` and ``note`` (why a file could not be compared).
+    """
+    from synthesis.errors import ReviewError
+    from synthesis.records import read_records, records_frame
+
+    columns = ["file", "same search as", "records", "records there", "matched", "only here", "only there", "note"]
+    folder = review.path / "search" / "exports"
+    rows = []
+    for name, entry in sorted(_export_entries(review).items()):
+        other = entry.get("same_search_as")
+        if not other:
+            continue
+        frames, notes = [], []
+        for file_name in (name, other):
+            try:
+                frames.append(records_frame(read_records(folder / file_name).records))
+            except ReviewError as exc:
+                notes.append(f"{file_name} not read: {exc.problem.message}")
+        if notes:
+            rows.append({"file": name, "same search as": other, "note": "; ".join(notes)})
+            continue
+        here, there = (set(_record_keys(frame)) for frame in frames)
+        rows.append({"file": name, "same search as": other, "records": len(frames[0]), "records there": len(frames[1]),
+                     "matched": len(here & there), "only here": len(here - there), "only there": len(there - here),
+                     "note": ""})
+    table = pd.DataFrame(rows, columns=columns)
+    for column in columns[2:7]:
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+def _record_keys(frame: pd.DataFrame) -> list[str]:
+    """One key per record for matching two exports of one search: its PMID, else its DOI, else its folded title."""
+    import re
+
+    keys = []
+    for pmid, doi, title in zip(frame["pmid"], frame["doi"], frame["title"]):
+        if isinstance(pmid, str) and pmid.strip():
+            keys.append("pmid:" + pmid.strip())
+        elif isinstance(doi, str) and doi.strip():
+            keys.append("doi:" + doi.strip().lower())
+        else:
+            keys.append("title:" + re.sub(r"[^a-z0-9]", "", str(title or "").lower()))
+    return keys
+
+
 def database_counts(review: Review) -> pd.DataFrame:
-    """Records identified per database, as published in prisma.yml or read from the review's exports."""
+    """Records identified per database, as published in prisma.yml or read from the review's exports.
+
+    An export that cannot be read has n None and says why; a second format of the same search is not listed.
+    """
     prisma = review.document("prisma.yml") or {}
     rows = [{"database": d["name"], "n": d["n"], "source": d["source"]} for d in prisma.get("databases") or []]
     if not rows and _exports(review):
-        rows = [{"database": result.path.name, "n": len(result.records), "source": "search/exports"}
-                for result in _export_records(review)[0]]
-    return pd.DataFrame(rows, columns=["database", "n", "source"])
+        records, unreadable = export_records(review)
+        names = {name: entry["database"] for name, entry in _export_entries(review).items()}
+        counted = records["source_file"].value_counts() if records is not None else {}
+        failed = {Path(p.file).name: p for p in unreadable}
+        listed = list(_export_entries(review))
+        for path in sorted(_exports(review), key=lambda p: (listed.index(p.name) if p.name in listed else len(listed),
+                                                            p.name)):
+            problem = failed.get(path.name)
+            rows.append({"database": names.get(path.name, path.name),
+                         "n": None if problem else int(counted.get(path.name, 0)),
+                         "source": f"search/exports/{path.name}" + (f" (not read: {problem.message})" if problem
+                                                                    else "")})
+    table = pd.DataFrame(rows, columns=["database", "n", "source"])
+    table["n"] = table["n"].astype("Int64")
+    return table
+
+
+def count_value(review: Review, spec: str) -> int:
+    """A PRISMA count for ``published.yml``'s ``prisma:BOX`` or ``prisma:database=NAME`` (records per database).
+
+    Raises
+    ------
+    LookupError
+        When the count cannot be derived from the review's data.
+    """
+    if spec.startswith("database="):
+        table = database_counts(review).set_index("database")
+        name = spec.split("=", 1)[1]
+        if name in table.index and pd.isna(table.loc[name, "n"]):
+            raise LookupError(table.loc[name, "source"])
+        value = table["n"].get(name)
+    else:
+        table = prisma_counts(review).set_index("box")
+        value = table["n"].get(spec)
+        if value is not None and not pd.isna(value):
+            return int(value)
+        value = None
+        if spec in table.index:
+            raise LookupError(table.loc[spec, "source"] or f"{spec} is not derived")
+    if value is None or pd.isna(value):
+        raise LookupError(f"no count for {spec!r}")
+    return int(value)
 
 
 def prisma_counts(review: Review) -> pd.DataFrame:
@@ -129,7 +314,7 @@ def prisma_counts(review: Review) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``box``, ``label``, ``n``, ``status`` (published / derived / not reported), ``source``.
+        Columns ``box``, ``label``, ``n``, ``status`` (published / derived / cannot be derived / not reported), ``source``.
     """
     counts, totals = _published(review)
     rows = []
@@ -138,6 +323,9 @@ def prisma_counts(review: Review) -> pd.DataFrame:
         if entry and entry.get("n") is not None:
             rows.append({"box": key, "label": entry.get("label", label), "n": entry["n"],
                          "status": "derived" if entry.get("derived") else "published", "source": entry["source"]})
+        elif entry and entry.get("derived"):
+            rows.append({"box": key, "label": label, "n": None, "status": "cannot be derived",
+                         "source": entry["source"]})
         else:
             rows.append({"box": key, "label": label, "n": None, "status": "not reported", "source": ""})
     table = pd.DataFrame(rows).set_index("box")
@@ -164,6 +352,8 @@ def reconcile(review: Review) -> pd.DataFrame:
         needed = [target, *plus[:1], *minus]
         missing = [k for k in needed if pd.isna(table.get(k))]
         formula = f"{target} = {' + '.join(plus)} - {' - '.join(minus)}"
+        if target.startswith("other_") and len(missing) == len(needed):
+            continue  # the review reports no other methods at all: nothing to reconcile, not a gap
         if missing:
             rows.append({"check": formula, "result": "cannot check", "detail": "not reported: " + ", ".join(missing)})
             continue
@@ -174,23 +364,131 @@ def reconcile(review: Review) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["check", "result", "detail"])
 
 
-def prisma2020_template(review: Review) -> pd.DataFrame:
-    """The counts in the layout of the PRISMA2020 R package and Shiny app CSV (columns ``data``, ``n``).
+def exclusion_lists(review: Review) -> dict[str, str]:
+    """Reports excluded at full text per reason, per arm, in PRISMA2020's list format ``"Reason, n; Reason, n"``.
 
-    Boxes the paper does not report are left empty so the app shows them as missing, not as zero.
+    Keyed ``dbr_excluded`` and ``other_excluded``; an arm without exclusions is left out.
     """
-    table = prisma_counts(review)
-    table = table[table["box"].isin(PRISMA_BOXES)]
-    template = pd.DataFrame({"data": table["box"], "n": table["n"].astype(object)}).reset_index(drop=True)
+    from synthesis.screening import final_decisions
+
+    final = final_decisions(review)
+    full = final[(final["stage"] == "full text") & (final["decision"] == "exclude")]
+    listed = review.table("screening/records.csv")
+    arm = {} if listed is None else dict(zip(listed["record_id"], listed["identified_by"]))
+    lists = {}
+    for side, key in (("database", "dbr_excluded"), ("other", "other_excluded")):
+        reasons = full.loc[full["record_id"].map(lambda r: arm.get(r, "database")) == side, "reason"]
+        counts = reasons.fillna("no reason given").value_counts()
+        if not counts.empty:
+            ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            lists[key] = "; ".join(f"{reason.replace(';', ',')}, {n}" for reason, n in ordered)
+    return lists
+
+
+def prisma2020_template(review: Review) -> pd.DataFrame:
+    """The counts in the layout of the PRISMA2020 R package and Shiny app CSV: one row per ``data`` name of its
+    template (:data:`TEMPLATE_ROWS`), column ``n``.
+
+    Per-database counts (``database_specific_results``) and full-text exclusion reasons (``dbr_excluded``,
+    ``other_excluded``) are in the template's list format ``"Name, n; Name, n"``; the exclusion boxes keep their
+    total where no reasons are recorded. Boxes the review does not report are left empty, so the app shows them
+    as missing, not as zero; the title rows (identification, screening, included) carry no count, nor do the
+    meta-analysis rows (``total_studies_ma``, ``total_reports_ma``): the project does no meta-analysis.
+    """
+    table = prisma_counts(review).set_index("box")["n"]
+    values: dict[str, object] = {key: (None if pd.isna(table.get(key)) else int(table[key]))
+                                 for key in TEMPLATE_ROWS if key in table.index}
     per_database = database_counts(review)
     if not per_database.empty:
-        # The app reads per-database counts as "name, n; name, n" in the database_specific_results row.
-        text = "; ".join(f"{row.database}, {'' if pd.isna(row.n) else int(row.n)}" for row in per_database.itertuples())
-        position = template.index[template["data"] == "database_results"][0] + 1
-        template = pd.concat([template.iloc[:position], pd.DataFrame({"data": ["database_specific_results"],
-                                                                      "n": [text]}),
-                              template.iloc[position:]], ignore_index=True)
-    return template
+        values["database_specific_results"] = "; ".join(
+            f"{row.database}, {'' if pd.isna(row.n) else int(row.n)}" for row in per_database.itertuples())
+    for key, text in exclusion_lists(review).items():
+        if values.get(key) is not None:
+            values[key] = text
+    return pd.DataFrame({"data": TEMPLATE_ROWS, "n": [values.get(key) for key in TEMPLATE_ROWS]}, dtype=object)
+
+
+def _authors_title_key(title) -> str | None:
+    """The authors' title key: characters other than ASCII letters, digits and white space removed, lower case."""
+    import re
+
+    if title is None or pd.isna(title):
+        return None
+    return re.sub(r"[^a-zA-Z0-9\s]", "", str(title)).lower()
+
+
+def title_only_groups(records: pd.DataFrame) -> pd.Series:
+    """Duplicate groups by title-only exact matching, the method of authors who de-duplicate on the title alone
+    (pandas ``drop_duplicates(subset=['title'])`` after removing non-alphanumeric characters and lower-casing).
+
+    Returns the group key of each record (its cleaned title); records without a title each stay alone.
+    """
+    keys = records["title"].map(_authors_title_key)
+    return keys.where(keys.notna() & (keys != ""), "untitled:" + records["record_id"].astype(str))
+
+
+def _differing_fields(members: pd.DataFrame) -> str:
+    """What sets a group's records apart: fields with different values, or missing in some databases' records."""
+    notes = []
+    for field in ("doi", "year", "authors", "journal"):
+        values = members[field].map(lambda v: "" if v is None or pd.isna(v) else str(v).strip())
+        present = set(values) - {""}
+        if len(present) > 1:
+            notes.append(f"{field} differs")
+        elif present and (values == "").any():
+            notes.append(f"no {field} in " + ", ".join(sorted(set(members.loc[values == "", "database"]))))
+    return "; ".join(notes)
+
+
+def deduplication_comparison(review: Review) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The project's de-duplication of the exports beside title-only exact matching, and the groups that differ.
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        One row per method (and the records the authors screened, where ``screening/records.csv`` lists them):
+        records, unique records, duplicates.
+    differences : pandas.DataFrame
+        One row per group on which the methods disagree: ``kind`` (``same title, kept apart by the project`` or
+        ``grouped by the project, titles differ``), the records, their databases and titles, and the project's
+        reason, and the fields that differ between the records (or are missing in some of them).
+    """
+    from synthesis.dedup import deduplicate
+
+    summary_columns = ["method", "records", "unique", "duplicates", "note"]
+    difference_columns = ["kind", "records", "databases", "titles", "project reason", "fields that differ"]
+    records, unreadable = export_records(review)
+    if records is None:
+        return pd.DataFrame(columns=summary_columns), pd.DataFrame(columns=difference_columns)
+    outcome = deduplicate(records).groups.set_index("record_id")
+    frame = records.set_index("record_id")
+    frame["project"] = outcome["group_id"]
+    frame["reason"] = outcome["reason"]
+    frame["title_key"] = title_only_groups(records).values
+    note = ("" if not unreadable else "without " + ", ".join(Path(p.file).name for p in unreadable)
+            + " (not read)")
+    rows = [{"method": "synthesis de-duplication", "records": len(frame), "unique": frame["project"].nunique(),
+             "duplicates": len(frame) - frame["project"].nunique(), "note": note},
+            {"method": "title-only exact matching", "records": len(frame), "unique": frame["title_key"].nunique(),
+             "duplicates": len(frame) - frame["title_key"].nunique(), "note": note}]
+    listed = review.table("screening/records.csv")
+    if listed is not None:
+        screened = listed[listed["identified_by"] == "database"]
+        databases = sorted(set(screened["database"].dropna()))
+        rows.append({"method": "records the authors screened", "records": None, "unique": len(screened),
+                     "duplicates": None, "note": "from databases: " + ", ".join(databases)})
+    differences = []
+    for by, other, kind in (("title_key", "project", "same title, kept apart by the project"),
+                            ("project", "title_key", "grouped by the project, titles differ")):
+        for _, members in frame.groupby(by, sort=True):
+            if len(members) > 1 and members[other].nunique() > 1:
+                differences.append({"kind": kind, "records": "; ".join(members.index),
+                                    "databases": "; ".join(sorted(set(members["database"]))),
+                                    "titles": " | ".join(sorted(set(members["title"].fillna("")))),
+                                    "project reason": "; ".join(sorted(set(members["reason"].dropna()) - {""})),
+                                    "fields that differ": _differing_fields(members)})
+    return (pd.DataFrame(rows, columns=summary_columns),
+            pd.DataFrame(differences, columns=difference_columns).sort_values(["kind", "records"]).reset_index(drop=True))
 
 
 def _box(ax, x, y, w, h, text, muted=False):
@@ -206,14 +504,15 @@ def _arrow(ax, start, end):
 def flow_diagram(review: Review) -> plt.Figure:
     """The PRISMA 2020 flow diagram (new reviews; databases and registers, and other methods).
 
-    Counts the paper does not report are printed as 'n = not reported'; derived counts are marked.
+    Counts the paper does not report are printed as 'n = not reported', counts whose records cannot be read as
+    'n = cannot be derived'; derived counts are marked, and full-text exclusions carry their reasons.
     """
     table = prisma_counts(review).set_index("box")
 
     def n(key):
         value, status = table.loc[key, "n"], table.loc[key, "status"]
         if pd.isna(value):
-            return "n = not reported"
+            return "n = cannot be derived" if status == "cannot be derived" else "n = not reported"
         return f"n = {int(value):,}" + (" (derived)" if status == "derived" else "")
 
     fig, ax = plt.subplots(figsize=(8.5, 7.2))
@@ -234,9 +533,11 @@ def flow_diagram(review: Review) -> plt.Figure:
                              f"({n('organisation_results')}), citation searching ({n('citations_results')})", muted=True)
     rows = [(64, "records_screened", "records_excluded"), (48, "dbr_sought_reports", "dbr_notretrieved_reports"),
             (32, "dbr_assessed", "dbr_excluded")]
+    reasons = exclusion_lists(review)
     for y, left, right in rows:
         _box(ax, 4, y, 34, 10, f"{PRISMA_BOXES[left]} ({n(left)})")
-        _box(ax, 44, y, 26, 10, f"{PRISMA_BOXES[right]} ({n(right)})")
+        because = f": {reasons[right]}" if right in reasons else ""
+        _box(ax, 44, y, 26, 10, f"{PRISMA_BOXES[right]} ({n(right)}){because}")
         _arrow(ax, (38, y + 5), (44, y + 5))
         _arrow(ax, (21, y + 10 + (8 if y == 64 else 6)), (21, y + 10))
     _box(ax, 74, 48, 24, 10, f"Reports sought ({n('other_sought_reports')}); not retrieved "

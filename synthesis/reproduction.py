@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from synthesis import measure, tallies, theory
+from synthesis import measure, prisma, screening, tallies, theory
 from synthesis.review import Review
 from synthesis.tables import filter_rows, percent, round_half_up
 
@@ -119,6 +119,8 @@ def _check(review, spec):
 _NAMESPACES: dict[str, Callable[[Review, str], Any]] = {
     "count": _count, "distinct": _distinct, "sum": _sum, "items": _items, "percent": _percent, "top": _top,
     "atleast": _at_least, "measure": _measure, "check": _check,
+    # Record-level reviews: Cohen's kappa per stage, and PRISMA counts derived from exports and decisions.
+    "kappa": screening.kappa_value, "prisma": prisma.count_value,
 }
 
 

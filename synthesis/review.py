@@ -253,9 +253,11 @@ def check_review(path: str | Path) -> list[Problem]:
     path : str or Path
         The review folder.
     """
+    from synthesis.screening import screening_problems
+
     review, problems = _load(Path(path))
     if review is not None:
-        problems = sorted(set(problems + _record_file_problems(review)))
+        problems = sorted(set(problems + _record_file_problems(review) + screening_problems(review)))
     return problems
 
 
@@ -322,6 +324,10 @@ def _check_cases(tables: dict[str, pd.DataFrame], displays: dict[str, str],
     return problems
 
 
+#: Files a review folder may hold beside its data: notes, and the licence and citation of data copied into it.
+_NOTES = {"README.md", "SOURCE.md", "LICENSE", "CITATION.cff"}
+
+
 def _load(path: Path) -> tuple[Review | None, list[Problem]]:
     if not path.is_dir():
         return None, [Problem(display_path(path), None, "", "no such review folder",
@@ -351,8 +357,8 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
     for file_path in sorted(path.rglob("*")):
         relative = file_path.relative_to(path).as_posix()
         if file_path.is_file() and relative not in known_files \
-                and not relative.startswith(("search/exports/", "search/citations/", ".")) \
-                and relative != "README.md":
+                and not relative.startswith(("search/exports/", "search/citations/", "screening/exports/", ".")) \
+                and relative not in _NOTES:
             problems.append(Problem(display_path(file_path), None, "", "not a file of the review-folder format",
                                     "see data/README.md for the files a review folder holds; move notes to README.md"))
     if "review.yml" not in documents:

@@ -44,3 +44,25 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent (a fresh clone without the project's shared folder)")
     return SHARED
+
+
+@pytest.fixture
+def with_decisions(review_copy):
+    """A function writing a screening log (and resolutions) into a copy of psw-implementation; returns the folder.
+
+    ``rows`` are (record, stage, reviewer, decision, reason); ``resolutions`` are (record, stage, decision, reason).
+    """
+    def write(rows, resolutions=None) -> Path:
+        folder = review_copy("psw-implementation")
+        (folder / "screening").mkdir(exist_ok=True)
+        lines = ["decision_id,record_id,stage,reviewer,decision,reason,date,source"]
+        lines += [f"d{n},{record},{stage},{reviewer},{decision},{reason},,log"
+                  for n, (record, stage, reviewer, decision, reason) in enumerate(rows)]
+        (folder / "screening" / "decisions.csv").write_text("\n".join(lines) + "\n")
+        if resolutions is not None:
+            lines = ["resolution_id,record_id,stage,decision,resolved_by,reason,note,source"]
+            lines += [f"r{n},{record},{stage},{decision},C,{reason},,third reviewer"
+                      for n, (record, stage, decision, reason) in enumerate(resolutions)]
+            (folder / "screening" / "resolutions.csv").write_text("\n".join(lines) + "\n")
+        return folder
+    return write

@@ -86,3 +86,40 @@ def test_codebook_command(tmp_path, capsys):
     assert (tmp_path / "t.qdc").read_text().startswith('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook')
     assert main(["codebook", "psw-implementation", "-o", str(tmp_path / "u.qdc")]) == 2
     assert "no initial theories" in capsys.readouterr().err
+
+
+def test_screening_import_and_conflicts(review_copy, tmp_path, capsys):
+    """`screening import` maps a sheet's codes into decisions.csv; `screening conflicts` exits 1 while one is open."""
+    folder = review_copy("snhl-phenotyping")
+    (folder / "screening" / "resolutions.csv").unlink()
+    assert main(["screening", "conflicts", str(folder)]) == 1
+    assert "7 conflict(s), 7 unresolved" in capsys.readouterr().err
+    sheet = tmp_path / "third.csv"
+    sheet.write_text("ID,verdict\n16,out\n")
+    status = main(["screening", "import", str(sheet), "--review", str(folder), "--reviewer", "Nish", "--stage",
+                   "title-abstract", "--id-column", "ID", "--decision-column", "verdict", "--map", "in=include,out=exclude"])
+    assert status == 0 and "Nish, title-abstract: 1 exclude" in capsys.readouterr().out
+    decisions = (folder / "screening" / "decisions.csv").read_text()
+    assert "ta-Nish-16,16,title-abstract,Nish,exclude,,,third.csv line 2" in decisions
+
+
+def test_screening_import_refuses_unknown_record(review_copy, tmp_path, capsys):
+    """A decision for a record that does not exist exits 2 naming the sheet's line, and writes nothing."""
+    folder = review_copy("snhl-phenotyping")
+    before = (folder / "screening" / "decisions.csv").read_bytes()
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("record_id,decision\n1,include\nnope,exclude\n")
+    assert main(["screening", "import", str(sheet), "--review", str(folder), "--reviewer", "X", "--stage",
+                 "full text"]) == 2
+    err = capsys.readouterr().err
+    assert "sheet.csv:3: record_id: record 'nope' does not exist" in err and "Traceback" not in err
+    assert (folder / "screening" / "decisions.csv").read_bytes() == before
+
+
+def test_studies_command(review_copy, capsys):
+    """`synthesis studies` writes studies.csv, reports the fields to fill, and refuses to overwrite without --force."""
+    folder = review_copy("snhl-phenotyping")
+    assert main(["studies", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert "7 included studies" in captured.out and "no year" in captured.err
+    assert main(["studies", str(folder)]) == 2 and "--force" in capsys.readouterr().err

@@ -3,10 +3,10 @@
 from synthesis.paths import example_reviews, resolve_review
 
 
-def test_three_examples():
-    """The three worked examples are shipped."""
+def test_four_examples():
+    """The four worked examples are shipped."""
     assert [p.name for p in example_reviews()] == [
-        "peer-relationship-appear", "perinatal-peer-support", "psw-implementation"]
+        "peer-relationship-appear", "perinatal-peer-support", "psw-implementation", "snhl-phenotyping"]
 
 
 def test_resolve_by_slug_or_path(tmp_path):

@@ -10,11 +10,11 @@ def test_duplicates_derived_from_published_totals(hackmann):
 
 
 def test_template_uses_prisma2020_keys(mcleish):
-    """The CSV for the PRISMA2020 app has its data keys and leaves unreported boxes empty."""
+    """The CSV for the PRISMA2020 app has every data key of its template and leaves unreported boxes empty."""
     template = prisma.prisma2020_template(mcleish)
-    assert list(template["data"]) == list(prisma.PRISMA_BOXES)
+    assert list(template["data"]) == prisma.TEMPLATE_ROWS and set(prisma.PRISMA_BOXES) <= set(template["data"])
     assert template.set_index("data").loc["new_reports", "n"] == 29
-    assert template["n"].isna().sum() == len(template) - 2
+    assert template.set_index("data").loc["identification", "n"] is None
 
 
 def test_reconcile_reports_what_it_cannot_check(ibrahim):
@@ -72,3 +72,140 @@ def test_counts_derived_from_exports_and_decisions(review_copy, shared):
     assert list(prisma.database_counts(review)["n"]) == [3, 5]
     template = prisma.prisma2020_template(review).set_index("data")
     assert template.loc["database_specific_results", "n"] == "Scopus_ris_example.ris, 3; WoS_ciw_example.ciw, 5"
+
+
+def _template_rows(shared):
+    """The ``data`` names of the PRISMA2020 package's own CSV template (rows without one are title boxes)."""
+    import csv
+
+    with open(shared / "fixtures/prisma2020/PRISMA.csv", newline="", encoding="utf-8") as handle:
+        return [row["data"] for row in csv.DictReader(handle) if row["data"] not in ("", "NA")]
+
+
+def test_written_prisma2020_csv_reads_back_through_the_template(tmp_path, shared):
+    """prisma2020.csv of the snhl example carries every template row; lists parse in the template's format."""
+    import csv
+
+    from synthesis import load_review
+    from synthesis.outputs import save_table
+    from synthesis.paths import REVIEWS_DIR
+
+    review = load_review(REVIEWS_DIR / "snhl-phenotyping")
+    save_table(prisma.prisma2020_template(review), "prisma2020", tmp_path)
+    with open(tmp_path / "tables/prisma2020.csv", newline="", encoding="utf-8") as handle:
+        written = {row["data"]: row["n"] for row in csv.DictReader(handle)}
+    rows = _template_rows(shared)
+    assert set(rows) <= set(written)
+
+    def as_list(text):
+        return {name.strip(): n.strip() for name, n in (item.rsplit(",", 1) for item in text.split(";"))}
+
+    databases = as_list(written["database_specific_results"])
+    assert databases["MEDLINE"] == "859" and databases["EMBASE"] == "568" and len(databases) == 8
+    assert as_list(written["dbr_excluded"]) == {"Not SNHL only": "7", "Wrong age cohort": "2"}
+    assert as_list(written["other_excluded"]) == {"Not SNHL only": "2"}
+    assert (written["records_screened"], written["dbr_assessed"], written["other_assessed"]) == ("1498", "15", "3")
+    assert written["total_studies"] == "7" and written["previous_studies"] == ""
+
+
+def test_snhl_flow_derived_from_records_and_decisions():
+    """Every screening box of the snhl example is derived from its records and decisions, and the flow balances."""
+    from synthesis import load_review
+    from synthesis.paths import REVIEWS_DIR
+
+    review = load_review(REVIEWS_DIR / "snhl-phenotyping")
+    table = prisma.prisma_counts(review).set_index("box")
+    boxes = ["records_screened", "records_excluded", "dbr_sought_reports", "dbr_notretrieved_reports",
+             "dbr_assessed", "dbr_excluded", "other_sought_reports", "other_assessed", "new_studies"]
+    assert set(table.loc[boxes, "status"]) == {"derived"}
+    assert table.loc[boxes, "n"].tolist() == [1498, 1482, 16, 1, 15, 9, 3, 3, 7]
+    checks = prisma.reconcile(review).set_index("check")["result"]
+    assert set(checks.drop(checks.index[0])) == {"holds"}
+
+
+def test_null_count_does_not_hide_derived(review_copy, shared):
+    """A scaffolded prisma.yml count with n null leaves the count derived from the exports in place."""
+    import shutil
+
+    from synthesis import load_review
+
+    folder = review_copy("psw-implementation")
+    (folder / "prisma.yml").write_text("counts:\n  database_results: {n: null, source: to do}\nsource: mine\n")
+    exports = folder / "search" / "exports"
+    exports.mkdir(parents=True)
+    shutil.copy(shared / "fixtures/exports/synthesisr/Scopus_ris_example.ris", exports / "scopus.ris")
+    table = prisma.prisma_counts(load_review(folder)).set_index("box")
+    assert (table.loc["database_results", "n"], table.loc["database_results", "status"]) == (3, "derived")
+
+
+def test_unresolved_conflict_is_not_counted_as_not_retrieved(with_decisions):
+    """A title-abstract conflict without a resolution is neither sought nor 'not retrieved'."""
+    from synthesis import load_review
+
+    folder = with_decisions([("r1", "title-abstract", "A", "include", ""), ("r1", "title-abstract", "B", "exclude", ""),
+                             ("r2", "title-abstract", "A", "include", ""), ("r2", "title-abstract", "B", "include", ""),
+                             ("r2", "full text", "A", "include", "")])
+    table = prisma.prisma_counts(load_review(folder)).set_index("box")["n"]
+    assert (table["dbr_sought_reports"], table["dbr_notretrieved_reports"], table["records_excluded"]) == (1, 0, 0)
+    assert "unresolved" in prisma.prisma_counts(load_review(folder)).set_index("box").loc["dbr_sought_reports",
+                                                                                         "source"]
+
+
+def test_previous_version_counts_add_to_totals(with_decisions):
+    """An updated review's previous-version counts are added to the new studies in the totals."""
+    from synthesis import load_review
+
+    folder = with_decisions([("r1", "full text", "A", "include", "")])
+    (folder / "prisma.yml").write_text("counts:\n  previous_studies: {n: 4, source: v1}\n"
+                                       "  previous_reports: {n: 5, source: v1}\nsource: mine\n")
+    template = prisma.prisma2020_template(load_review(folder)).set_index("data")["n"]
+    assert (template["previous_studies"], template["new_studies"], template["total_studies"]) == (4, 1, 5)
+    assert template["total_reports"] == 6
+
+
+def test_deduplication_comparison_lists_the_groups_that_differ():
+    """The authors' title-only matching beside the project's, with each differing group and what sets it apart."""
+    from synthesis import load_review
+    from synthesis.paths import REVIEWS_DIR
+
+    review = load_review(REVIEWS_DIR / "snhl-phenotyping")
+    summary, differences = prisma.deduplication_comparison(review)
+    by_method = summary.set_index("method")
+    assert by_method.loc["records the authors screened", "unique"] == 1498
+    assert "EMBASE" not in by_method.loc["records the authors screened", "note"].upper().split(": ")[1]
+    project, title_only = by_method.loc["synthesis de-duplication"], by_method.loc["title-only exact matching"]
+    kept_apart = differences[differences["kind"] == "same title, kept apart by the project"]
+    assert not kept_apart.empty and kept_apart["fields that differ"].str.len().gt(0).all()
+    assert title_only["unique"] != project["unique"]
+
+
+def test_title_only_groups_match_the_authors_cleaning():
+    """Titles differing only in case and punctuation share a group; a record without a title stays alone."""
+    import pandas as pd
+
+    records = pd.DataFrame({"record_id": ["a", "b", "c", "d"],
+                            "title": ["Noise-induced loss.", "noiseinduced LOSS", "Noise induced loss", None]})
+    groups = prisma.title_only_groups(records)
+    assert groups[0] == groups[1] != groups[2] and groups[3] == "untitled:d"
+
+
+def test_same_search_in_two_formats_is_counted_once_and_compared(review_copy, shared):
+    """An export marked same_search_as is left out of the counts and matched record for record with the other."""
+    import shutil
+
+    from synthesis import load_review
+    from synthesis.records import read_records, records_frame, write_records_csv
+
+    folder = review_copy("psw-implementation")
+    exports = folder / "search" / "exports"
+    exports.mkdir(parents=True)
+    shutil.copy(shared / "fixtures/exports/synthesisr/Scopus_ris_example.ris", exports / "scopus.ris")
+    records = records_frame(read_records(exports / "scopus.ris").records)
+    write_records_csv(records.iloc[:2], exports / "scopus_again.csv")
+    (folder / "prisma.yml").write_text(
+        "exports:\n  - {file: scopus.ris, database: Scopus, source: log}\n"
+        "  - {file: scopus_again.csv, database: Scopus, same_search_as: scopus.ris, source: log}\nsource: mine\n")
+    review = load_review(folder)
+    assert prisma.database_counts(review)[["database", "n"]].values.tolist() == [["Scopus", 3]]
+    row = prisma.same_search_check(review).iloc[0]
+    assert (row["records"], row["records there"], row["matched"], row["only there"]) == (2, 3, 2, 1)
