@@ -22,8 +22,8 @@ import pandas as pd
 from synthesis.errors import ReviewError
 from synthesis.tables import round_half_up
 
-__all__ = ["CoderCodings", "agreement_statistics", "coding_ratings", "codings_from_qda", "codings_from_sheet", "coding_agreement",
-           "coding_disagreements", "decision_agreement", "decision_disagreements", "STATISTICS"]
+__all__ = ["CoderCodings", "agreement_statistics", "coding_ratings", "codings_from_qda", "codings_from_sheet",
+           "coding_agreement", "coding_disagreements", "decision_agreement", "decision_disagreements", "STATISTICS"]
 
 #: The statistics each table reports, in order.
 STATISTICS = ["percent agreement", "Cohen's kappa", "Fleiss' kappa", "Gwet's AC1", "Krippendorff's alpha"]
