@@ -22,8 +22,8 @@ import pandas as pd
 from synthesis.errors import ReviewError
 from synthesis.tables import round_half_up
 
-__all__ = ["CoderCodings", "agreement_statistics", "coding_ratings", "codings_from_qda", "codings_from_sheet", "coding_agreement",
-           "coding_disagreements", "decision_agreement", "decision_disagreements", "STATISTICS",
+__all__ = ["CoderCodings", "agreement_statistics", "coding_ratings", "codings_from_qda", "codings_from_sheet",
+           "coding_agreement", "coding_disagreements", "decision_agreement", "decision_disagreements", "STATISTICS",
            "review_ratings", "review_coding_agreement", "review_coding_disagreements"]
 
 #: The statistics each table reports, in order.

@@ -39,7 +39,8 @@ _VARIABLE_COLUMNS = ["variable_id", "name", "type", "description"]
 _VALUE_COLUMNS = ["owner_id", "owner", "variable_id", "value"]
 #: Elements a ``<NoteRef>`` can sit in, and what the note is then about.
 _ANNOTATED = {"Project": "project", "Code": "code", "TextSource": "source", "PictureSource": "source",
-              "PDFSource": "source", "AudioSource": "source", "VideoSource": "source", "PlainTextSelection": "selection",
+              "PDFSource": "source", "AudioSource": "source", "VideoSource": "source",
+              "PlainTextSelection": "selection",
               "PictureSelection": "selection", "PDFSelection": "selection", "AudioSelection": "selection",
               "VideoSelection": "selection", "TranscriptSelection": "selection", "Coding": "coding", "Link": "link",
               "Set": "set", "Graph": "graph"}
@@ -240,7 +241,8 @@ def read_qda(path: str | Path) -> QdaProject:
                           "source_ids": list(dict.fromkeys(r.get("targetGUID") for r in _children(case, "SourceRef")))})
             values += _values(case, case.get("guid"), "case", path)
     selection_sources = {selection.get("guid"): source.get("guid") for sources_node in _children(root, "Sources")
-                         for source in sources_node for selection in source if _local(selection.tag).endswith("Selection")}
+                         for source in sources_node for selection in source
+                         if _local(selection.tag).endswith("Selection")}
     for case, element in zip(cases, (c for n in _children(root, "Cases") for c in _children(n, "Case"))):
         through = [selection_sources.get(r.get("targetGUID")) for r in _children(element, "SelectionRef")]
         case["source_ids"] = list(dict.fromkeys(case["source_ids"] + [s for s in through if s]))
@@ -286,7 +288,7 @@ def _values(owner, owner_id: str, kind: str, path: Path) -> list[dict]:
             raise ReviewError(path, f"a variable value of {kind} {owner_id} names no variable", field="VariableRef",
                               hint="each VariableValue starts with <VariableRef targetGUID=...> naming a Variable")
         held = next((child for child in value if _local(child.tag) != "VariableRef"), None)
-        rows.append({"owner_id": owner_id, "owner": kind, "variable_id": ref.get("targetGUID") if ref is not None else "",
+        rows.append({"owner_id": owner_id, "owner": kind, "variable_id": ref.get("targetGUID"),
                      "value": (held.text or "").strip() if held is not None else ""})
     return rows
 
@@ -397,7 +399,8 @@ def _variable_values(element: Element, values: pd.DataFrame, owner_id: str, type
     for value in values[values["owner_id"] == owner_id].to_dict("records"):
         holder = SubElement(element, "VariableValue")
         SubElement(holder, "VariableRef", {"targetGUID": value["variable_id"]})
-        SubElement(holder, _VALUE_ELEMENTS.get(types.get(value["variable_id"], "Text"), "TextValue")).text = value["value"]
+        kind = types.get(value["variable_id"], "Text")
+        SubElement(holder, _VALUE_ELEMENTS.get(kind, "TextValue")).text = value["value"]
 
 
 def write_project(project: QdaProject, path: str | Path, name: str = "synthesis project") -> None:
@@ -542,12 +545,16 @@ def case_table(project: QdaProject, file_name: str) -> pd.DataFrame:
     owners = {case["case_id"]: (case["name"], [source_names.get(s, s) for s in case["source_ids"]],
                                 case["description"]) for case in project.cases.to_dict("records")}
     owners |= {source_id: (name, [name], "") for source_id, name in source_names.items()}
-    numbers: dict[str, str] = {}
+    case_ids: dict[str, str] = {}
+    counted = {"C": 0, "S": 0}
     rows = []
     for value in project.values.to_dict("records"):
         label, documents, description = owners.get(value["owner_id"], ("", [], ""))
-        prefix = "C" if value["owner"] == "case" else "S"
-        case_id = numbers.setdefault(value["owner_id"], f"{prefix}{sum(n[0] == prefix for n in numbers.values()) + 1:03d}")
+        if value["owner_id"] not in case_ids:
+            prefix = "C" if value["owner"] == "case" else "S"  # cases C001 ..., sources with variables S001 ...
+            counted[prefix] += 1
+            case_ids[value["owner_id"]] = f"{prefix}{counted[prefix]:03d}"
+        case_id = case_ids[value["owner_id"]]
         known = value["variable_id"] in variables.index
         rows.append({"case_id": case_id, "label": label, "documents": ";".join(documents), "units": "",
                      "variable": variables.at[value["variable_id"], "name"] if known else value["variable_id"],

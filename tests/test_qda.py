@@ -3,6 +3,8 @@
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from synthesis import archives
 from synthesis.errors import ReviewError
@@ -327,3 +329,83 @@ def test_a_case_gives_a_variable_once(review_copy):
     problems = [(p.line, p.field, p.message) for p in check_review(folder) if "coding/" in p.file]
     assert (3, "variable", "case 'C1' already has 'setting' on line 2") in problems
     assert (2, "document", "'nobody' is not an id in studies.csv") in problems
+
+
+_WORDS = "abcdefghij ÄéŒ’“”&<>"
+
+
+@st.composite
+def _projects(draw):
+    """A random project: codes, text sources with coded selections, notes about any of them, cases and variables."""
+    import pandas as pd
+
+    from synthesis.qda import QdaProject
+
+    text = st.text(alphabet=_WORDS, min_size=1, max_size=20).map(str.strip).filter(bool)
+    n_codes, n_sources = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    codes = pd.DataFrame([{"code_id": _g(100 + i), "name": draw(text), "parent_id": "", "path": "", "codable": True,
+                           "description": draw(st.sampled_from(["", "described"])), "color": ""}
+                          for i in range(n_codes)])
+    codes["path"] = codes["name"]
+    texts = {_g(200 + i): draw(st.text(alphabet=_WORDS, min_size=10, max_size=40)) for i in range(n_sources)}
+    sources = pd.DataFrame([{"source_id": s, "name": f"Source {i}", "path": "", "characters": len(t) or None}
+                            for i, (s, t) in enumerate(texts.items())])
+    codings = []
+    for number in range(draw(st.integers(0, 4))):
+        source_id = _g(200 + draw(st.integers(0, n_sources - 1)))
+        start = draw(st.integers(0, 5))
+        code = draw(st.integers(0, n_codes - 1))
+        codings.append({"source": sources.set_index("source_id").at[source_id, "name"],
+                        "selection_id": _g(300 + number), "code_id": _g(100 + code),
+                        "code_name": codes.at[code, "name"], "start": start, "end": start + 4,
+                        "text": texts[source_id][start:start + 4], "user": "JM", "source_id": source_id,
+                        "coding_id": _g(400 + number)})
+    codings.sort(key=lambda c: c["source_id"])  # a project lists the selections source by source
+    codings = pd.DataFrame(codings, columns=["source", "selection_id", "code_id", "code_name", "start", "end", "text",
+                                             "user", "source_id", "coding_id"])
+    targets = [("project", "", "")] + [("code", c, "") for c in codes["code_id"]] + \
+        [("source", s, s) for s in sources["source_id"]] + \
+        [("selection", c["selection_id"], c["source_id"]) for c in codings.to_dict("records")] + \
+        [("coding", c["coding_id"], c["source_id"]) for c in codings.to_dict("records")]
+    notes = []
+    for number in range(draw(st.integers(0, 4))):
+        about, target, source_id = draw(st.sampled_from(targets))
+        notes.append({"note_id": _g(500 + number), "name": draw(text), "text": draw(text), "user": "JM",
+                      "created": "", "about": about, "target_id": target, "source_id": source_id})
+    types = ["Text", "Integer", "Boolean"]
+    variables = pd.DataFrame([{"variable_id": _g(600 + i), "name": f"V{i}", "type": types[i], "description": ""}
+                              for i in range(3)])
+    cases = pd.DataFrame([{"case_id": _g(700 + i), "name": draw(text), "description": "",
+                           "source_ids": sorted(draw(st.sets(st.sampled_from(list(texts)))))}
+                          for i in range(draw(st.integers(0, 3)))], columns=["case_id", "name", "description",
+                                                                               "source_ids"])
+    owners = [("case", c) for c in cases["case_id"]] + [("source", s) for s in sources["source_id"]]
+    values = []
+    for owner, owner_id in owners:
+        for i in sorted(draw(st.sets(st.integers(0, 2)))):
+            value = draw([text, st.integers(-5, 50).map(str), st.sampled_from(["true", "false"])][i])
+            values.append({"owner_id": owner_id, "owner": owner, "variable_id": _g(600 + i), "value": value})
+    # The reader lists the values of sources first, then those of cases.
+    values = pd.DataFrame(sorted(values, key=lambda v: v["owner"] == "case"),
+                          columns=["owner_id", "owner", "variable_id", "value"])
+    return QdaProject(codes, codings, sources, {_g(1): "JM"}, namespace=PROJECT_NS, origin="hypothesis",
+                      notes=pd.DataFrame(notes, columns=["note_id", "name", "text", "user", "created", "about",
+                                                         "target_id", "source_id"]),
+                      cases=cases, variables=variables, values=values, texts=texts)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(project=_projects())
+def test_memos_and_cases_survive_a_round_trip(tmp_path, project):
+    """Any project of notes, cases and variable values written as .qdpx reads back with the same memos and cases."""
+    from synthesis.qda import case_table, memo_table, write_project
+
+    path = tmp_path / "p.qdpx"
+    write_project(project, path)
+    back = read_qda(path)
+    assert memo_table(back, "p").equals(memo_table(project, "p"))
+    assert case_table(back, "p").equals(case_table(project, "p"))
+    for table in ("notes", "cases", "values", "codings"):
+        assert getattr(back, table).reset_index(drop=True).astype(object).equals(
+            getattr(project, table).reset_index(drop=True).astype(object)), table
