@@ -91,7 +91,8 @@ class Review:
 def _known_values(target: str, tables: dict[str, pd.DataFrame]) -> set | None:
     file_name, column = target.split(":")
     table = tables.get(file_name)
-    if table is None:
+    if table is None or table.empty:
+        # A header-only file is a stage not started: like an absent one, it cannot say an id does not exist.
         return None
     return {value for value in table[column] if value is not None}
 

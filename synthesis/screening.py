@@ -16,7 +16,7 @@ from synthesis.errors import Problem, ReviewError
 from synthesis.review import Review, display_path
 from synthesis.tables import round_half_up
 
-__all__ = ["DECISIONS", "STAGES", "DECISION_COLUMNS", "screening_summary", "cohens_kappa", "agreement",
+__all__ = ["DECISIONS", "STAGES", "DECISION_COLUMNS", "screening_summary", "agreement",
            "exclusion_reasons", "stage_counts", "final_decisions", "conflicts", "screening_problems",
            "known_records", "parse_mapping", "read_sheet", "read_asreview", "read_rayyan", "check_record_ids",
            "merge_decisions", "kappa_value", "record_order"]
@@ -40,22 +40,6 @@ def screening_summary(review: Review) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["stage", "as reported", "source"])
 
 
-def cohens_kappa(first: list[str], second: list[str]) -> float:
-    """Cohen's kappa of two reviewers' decisions on the same records (1 = perfect, 0 = chance).
-
-    Raises ValueError for lists of different lengths or no records; returns 1.0 when both reviewers used one
-    and the same category throughout (agreement is perfect and chance agreement is 1).
-    """
-    if len(first) != len(second) or not first:
-        raise ValueError("kappa needs two equally long, non-empty lists of decisions")
-    observed = sum(a == b for a, b in zip(first, second)) / len(first)
-    categories = set(first) | set(second)
-    expected = sum((first.count(c) / len(first)) * (second.count(c) / len(second)) for c in categories)
-    if expected == 1:
-        return 1.0
-    return (observed - expected) / (1 - expected)
-
-
 def _decisions(review: Review) -> pd.DataFrame:
     decisions = review.table("screening/decisions.csv")
     return decisions if decisions is not None else pd.DataFrame(columns=DECISION_COLUMNS)
@@ -69,8 +53,16 @@ def _reviewer_decisions(decisions: pd.DataFrame) -> pd.DataFrame:
 
 
 def agreement(review: Review) -> pd.DataFrame:
-    """Per stage and pair of reviewers: records both screened, percentage agreement and Cohen's kappa (4 decimals)."""
-    columns = ["stage", "reviewers", "records", "agreement %", "kappa"]
+    """Per stage and pair of reviewers: records both screened, percentage agreement, Cohen's kappa (4 decimals),
+    Gwet's AC1 and Krippendorff's alpha (3 decimals), with the share of include decisions beside them.
+
+    The statistics are :func:`synthesis.agreement.agreement_statistics`; a low kappa with high agreement at a low
+    share of includes is the kappa paradox that AC1 avoids.
+    """
+    from synthesis.agreement import agreement_statistics
+
+    columns = ["stage", "reviewers", "records", "include %", "agreement %", "kappa", "Gwet's AC1",
+               "Krippendorff's alpha"]
     per_reviewer = _reviewer_decisions(_decisions(review)).dropna(subset=["decision"])
     rows = []
     for stage, group in per_reviewer.groupby("stage", sort=True):
@@ -81,11 +73,22 @@ def agreement(review: Review) -> pd.DataFrame:
                 both = table[[first, second]].dropna()
                 if both.empty:
                     continue
-                a, b = list(both[first]), list(both[second])
+                found = agreement_statistics(both)
                 rows.append({"stage": stage, "reviewers": f"{first} / {second}", "records": len(both),
-                             "agreement %": round_half_up(100 * sum(x == y for x, y in zip(a, b)) / len(a), 1),
-                             "kappa": round_half_up(cohens_kappa(a, b), 4)})
+                             "include %": round_half_up(found["prevalence"].get("include", 0.0), 1),
+                             "agreement %": round_half_up(found["percent agreement"], 1),
+                             "kappa": _rounded_or_none(found["Cohen's kappa"], 4, found),
+                             "Gwet's AC1": _rounded_or_none(found["Gwet's AC1"], 3, found),
+                             "Krippendorff's alpha": _rounded_or_none(found["Krippendorff's alpha"], 3, found)})
     return pd.DataFrame(rows, columns=columns)
+
+
+def _rounded_or_none(value: float, decimals: int, found: dict) -> float | None:
+    """A coefficient rounded; where it is undefined because both reviewers agreed on one category throughout,
+    agreement is perfect (1.0); otherwise None."""
+    if value == value:
+        return round_half_up(value, decimals) + 0.0
+    return 1.0 if found["percent agreement"] == 100 else None
 
 
 def kappa_value(review: Review, stage: str) -> float:

@@ -5,7 +5,6 @@ import pytest
 from synthesis import load_review
 from synthesis.screening import (
     agreement,
-    cohens_kappa,
     exclusion_reasons,
     screening_summary,
     stage_counts,
@@ -23,18 +22,32 @@ def test_three_stages_always_listed(mcleish):
     assert list(screening_summary(mcleish)["stage"]) == ["title and abstract", "full text", "agreement"]
 
 
-def test_kappa_textbook_value():
-    """20 agreements of 25 with marginals 15/10 and 14/11 gives kappa 0.59 (po 0.8, pe 0.512)."""
+def _decisions_review(tmp_path, first, second):
+    """A fresh review whose two reviewers screened len(first) records as given."""
+    from synthesis.scaffold import new_review
+
+    folder = tmp_path / "kappa"
+    new_review(folder)
+    lines = ["decision_id,record_id,stage,reviewer,decision,source"]
+    for reviewer, decisions in (("A", first), ("B", second)):
+        lines += [f"{reviewer}{i},r{i},title-abstract,{reviewer},{d},Sheet" for i, d in enumerate(decisions)]
+    (folder / "screening/decisions.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_review(folder)
+
+
+def test_kappa_textbook_value(tmp_path):
+    """20 agreements of 25 with marginals 15/10 and 14/11 gives kappa 0.59 (po 0.8, pe 0.512), AC1 beside it."""
     first = ["include"] * 15 + ["exclude"] * 10
     second = ["include"] * 12 + ["exclude"] * 3 + ["include"] * 2 + ["exclude"] * 8
-    assert cohens_kappa(first, second) == pytest.approx((0.8 - 0.512) / (1 - 0.512))
+    row = agreement(_decisions_review(tmp_path, first, second)).iloc[0]
+    assert row["kappa"] == pytest.approx(round((0.8 - 0.512) / (1 - 0.512), 4))
+    assert row["agreement %"] == 80.0 and row["include %"] == 58.0 and row["Gwet's AC1"] is not None
 
 
-def test_kappa_edge_cases():
-    """Perfect agreement on one category is 1; unequal lists are refused."""
-    assert cohens_kappa(["exclude"] * 3, ["exclude"] * 3) == 1.0
-    with pytest.raises(ValueError):
-        cohens_kappa(["include"], [])
+def test_kappa_of_perfect_agreement_on_one_category(tmp_path):
+    """Both reviewers excluding everything agree perfectly: every coefficient is 1, not undefined."""
+    row = agreement(_decisions_review(tmp_path, ["exclude"] * 3, ["exclude"] * 3)).iloc[0]
+    assert (row["kappa"], row["Gwet's AC1"], row["Krippendorff's alpha"]) == (1.0, 1.0, 1.0)
 
 
 def test_decisions_log(with_decisions):
