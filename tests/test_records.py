@@ -90,13 +90,22 @@ def test_broken_bibtex_entry_is_reported_not_dropped(tmp_path):
     assert len(result.records) == 2 and any(p.line == 3 for p in result.problems)
 
 
-def test_not_utf8_names_the_line(tmp_path):
-    """A Latin-1 export is refused with the line of the first bad byte and a hint."""
+def test_windows_1252_export_is_read_with_a_note(tmp_path):
+    """A CSV saved on Windows (cp1252 bytes such as 0xa9 and 0xe9) is read, the encoding given as a note."""
+    path = tmp_path / "t.csv"
+    path.write_bytes("Title,Year\nCaf\xe9 groups \xa9 2020,2020\n".encode("cp1252"))
+    result = read_records(path)
+    assert result.records[0]["title"] == "Caf\xe9 groups \xa9 2020" and not result.problems
+    assert result.encoding == "windows-1252" and [n.field for n in result.notes] == ["encoding"]
+
+
+def test_mixed_encodings_are_refused_naming_the_line(tmp_path):
+    """UTF-8 characters beside a Latin-1 byte fit no one encoding: refused with the line of the bad byte."""
     path = tmp_path / "t.ris"
-    path.write_bytes("TY  - JOUR\nTI  - Caf\xe9\nER  - \n".encode("latin-1"))
+    path.write_bytes("TY  - JOUR\nTI  - Caf\u00e9\nER  - \n".encode() + "TY  - JOUR\nTI  - Caf\xe9\nER  - \n".encode("latin-1"))
     with pytest.raises(ReviewError) as caught:
         read_records(path)
-    assert caught.value.problem.line == 2 and "UTF-8" in caught.value.problem.hint
+    assert caught.value.problem.line == 5 and caught.value.problem.field == "encoding"
 
 
 def test_utf16_is_read(tmp_path):
