@@ -31,6 +31,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
@@ -41,8 +42,10 @@ __all__ = ["DedupResult", "prepare", "candidate_pairs", "decide", "deduplicate",
            "read_decisions"]
 
 _MAX_BLOCK = 60
-_CONFERENCE = re.compile(r"proceeding|conference|congress|symposium|meeting|workshop|abstract|amcis|hicss|icis|ecis",
-                         re.IGNORECASE)
+# Venues of conference papers and abstracts ("Proceedings of the National Academy of Sciences" and of the
+# Royal Society are journals).
+_CONFERENCE = re.compile(r"proceedings?(?! of the (?:national academy|royal society|ieee\b))|conference|congress|"
+                         r"symposium|meeting|workshop|abstract|amcis|hicss|icis|ecis", re.IGNORECASE)
 # Annotations databases add to titles: "[Erratum appears in ...]", "[Review] [57 refs]", ". [Russian]",
 # "(Structured abstract)", "[corrected]"; a truncated "[Erratum ..." without its closing bracket too.
 _ANNOTATION = re.compile(
@@ -52,23 +55,32 @@ _ANNOTATION = re.compile(
     r"|\((?:vol \d+[^)]*|[^()]*\(\d{4}\)[^()]*(?:\([^()]*\))?)\)\s*$", re.IGNORECASE)
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+_MARKUP = re.compile(r"<[^>]+>")
+
+
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text or ""))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+    text = str(text or "")
+    if not text.isascii():  # most records are ASCII: decomposing them would only cost time
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if "<" in text:
+        text = _MARKUP.sub(" ", text)
+    return _NOT_ALPHANUMERIC.sub(" ", text.lower()).strip()
 
 
 _ERRATUM = re.compile(r"^\s*(?:erratum|correction|corrigendum)\s*(?:to)?\s*[:.-]\s*|\(vol \d+, pg \d+", re.IGNORECASE)
 
 # The kind of document, from its title, type and venue. Two records of different kinds are never merged
 # automatically: an erratum, a comment or a journal-club commentary repeats the title of the article it is about.
-_KINDS = [
-    ("erratum", re.compile(r"^\s*(?:erratum|correction|corrigendum|errata)\b|\(vol \d+, pg \d+", re.IGNORECASE), "title"),
+_TITLE_KINDS = re.compile(
+    r"^\s*(?:(?P<erratum>erratum|correction|corrigendum|errata)\b"
+    r"|(?P<retraction>retraction|retracted|withdrawn|expression of concern)\b"
+    r"|(?P<reply>reply|response|in reply|authors?'? reply|authors?'? response)\b"
+    r"|(?P<comment>comment(?:ary)?s? (?:on|to)|re\s*:|letter to the editor)\b)", re.IGNORECASE)
+_CORRECTED_CITATION = re.compile(r"\(vol \d+, pg \d+", re.IGNORECASE)
+_OTHER_KINDS = [
     ("erratum", re.compile(r"erratum|correction", re.IGNORECASE), "type"),
-    ("retraction", re.compile(r"^\s*(?:retraction|retracted|withdrawn|expression of concern)\b", re.IGNORECASE), "title"),
     ("retraction", re.compile(r"retract", re.IGNORECASE), "type"),
-    ("reply", re.compile(r"^\s*(?:reply|response|in reply|authors?'? reply|authors?'? response)\b", re.IGNORECASE), "title"),
-    ("comment", re.compile(r"^\s*(?:comment(?:ary)?s? (?:on|to)|re\s*:|letter to the editor)\b", re.IGNORECASE), "title"),
     ("comment", re.compile(r"\b(?:comment|letter|editorial)\b", re.IGNORECASE), "type"),
     ("journal-club commentary", re.compile(r"journal club|\bj club\b|evid(?:ence)?[ -]based (?:med|nurs|dent|ment)",
                                            re.IGNORECASE), "journal"),
@@ -76,6 +88,21 @@ _KINDS = [
     ("preprint", re.compile(r"preprint|posted[- ]content", re.IGNORECASE), "type"),
     ("preprint", re.compile(r"^10\.(?:1101|21203|2139|48550|31234|31219|20944)/"), "doi"),
 ]
+
+
+def _title_kind(title: str) -> str:
+    match = _TITLE_KINDS.match(title)
+    if match:
+        return match.lastgroup
+    return "erratum" if "(vol" in title.lower() and _CORRECTED_CITATION.search(title) else ""
+
+
+def _other_kind(kind: str, journal: str, doi: str) -> str:
+    fields = {"type": kind, "journal": journal, "doi": doi}
+    return next((name for name, pattern, where in _OTHER_KINDS if fields[where] and pattern.search(fields[where])),
+                "article")
+
+
 # Titles printed in every volume of a journal; records bearing them are compared on every field.
 _RECURRING = re.compile(
     r"^(?:(?:guest |an? )?editorials?|editor'?s?'? (?:comments?|notes?|note|introduction|choice|preface)|from the editors?"
@@ -87,23 +114,27 @@ _SERIES_NUMBER = re.compile(r"\b(?:part|phase|wave|series|stage|study|trial|volu
                             r"report|paper|year|issue|no)\s+([ivxl]+|\d+|one|two|three|four|five|six)\b")
 
 
-def _title_numbers(title: str) -> str:
-    """The numbers a title carries ("FOCUS 2", "Part II", "wave three"), thousands separators ignored, and
-    database annotations ("[33 refs]", an erratum's citation) left out."""
-    folded = _clean_title(re.sub(r"(?<=\d)[,\s](?=\d{3}\b)", "", str(title or "")))
-    numbers = re.findall(r"\b\d+\b", folded) + [m.group(1) for m in _SERIES_NUMBER.finditer(folded)
-                                                 if not m.group(1).isdigit()]
+_SERIES_WORDS = {"part", "phase", "wave", "series", "stage", "study", "trial", "volume", "vol", "chapter", "section",
+                 "round", "cycle", "report", "paper", "year", "issue", "no"}
+
+
+def _title_numbers(folded: str) -> str:
+    """The numbers a cleaned title (:func:`_clean_title`) carries ("FOCUS 2", "Part II", "wave three")."""
+    words = folded.split()
+    numbers = [w.lstrip("0") or "0" for w in words if w.isdigit()]
+    if _SERIES_WORDS.intersection(words):
+        numbers += [m.group(1) for m in _SERIES_NUMBER.finditer(folded) if not m.group(1).isdigit()]
     return " ".join(sorted(numbers))
 
 
-def _kind(title: str, kind: str, journal: str, doi: str) -> str:
-    fields = {"title": title, "type": kind, "journal": journal, "doi": doi}
-    return next((name for name, pattern, where in _KINDS if fields[where] and pattern.search(fields[where])),
-                "article")
+_THOUSANDS = re.compile(r"(?<=\d)[,\s](?=\d{3}\b)")
 
 
 def _clean_title(title: str) -> str:
-    title = _ERRATUM.sub(" ", str(title or "")).strip()
+    """The title folded to lower-case words, without database annotations ("[33 refs]", an erratum's
+    citation of its article) or thousands separators ("2,000" and "2000" alike)."""
+    title = _THOUSANDS.sub("", str(title or ""))
+    title = _ERRATUM.sub(" ", title).strip()
     if title.startswith("[") and title.rstrip(".").endswith("]") and title.count("[") == 1:
         title = title.strip("[].")  # a translated title is printed in brackets
     return _fold(_ANNOTATION.sub(" ", title))
@@ -153,58 +184,90 @@ def _doi_work(doi: str) -> str:
     return match.group(1) if match else doi
 
 
+_AUTHOR_SEPARATOR = re.compile(r";| and ")
+_ARTICLE_NUMBER = re.compile(r"^\s*[A-Za-z]\d")
+
+
+def _each(function: Callable[[str], object], values: list[str]) -> list:
+    """``function`` of every value, computed once per distinct value (journals, volumes and pages repeat)."""
+    results = {value: function(value) for value in set(values)}
+    return [results[value] for value in values]
+
+
 def prepare(records: pd.DataFrame) -> pd.DataFrame:
     """The comparison keys of each record: folded title, first-author surname, year, volume, issue, first page,
     DOI, numbers in the title, kind of document and whether the title recurs in every issue."""
-    frame = pd.DataFrame(index=records.index)
-    text = {c: records[c].astype(object).where(records[c].notna(), "").astype(str) for c in
-            ("title", "authors", "journal", "type", "volume", "issue", "pages", "doi")}
-    frame["record_id"] = records["record_id"].astype(str)
-    frame["title"] = text["title"].map(_clean_title)
-    frame["title_key"] = frame["title"].str.replace(" ", "", regex=False)
-    frame["first_author"] = text["authors"].map(lambda a: _surname(re.split(r";| and ", a)[0].strip()))
-    frame["author_text"] = text["authors"].map(lambda a: _fold(a).replace(" ", ""))
-    frame["year"] = pd.to_numeric(records["year"], errors="coerce")
-    frame["volume"] = text["volume"].map(_digits)
-    frame["issue"] = text["issue"].map(_digits)
-    frame["first_page"] = text["pages"].map(_first_page)
-    frame["last_page"] = text["pages"].map(_last_page)
-    frame["article_number"] = text["pages"].str.match(r"^\s*[A-Za-z]\d")
-    frame["doi"] = text["doi"].map(normalise_doi)
-    frame["doi_work"] = frame["doi"].map(_doi_work)
-    venue = text["journal"] + " " + text["type"]
-    frame["conference"] = venue.map(lambda v: bool(_CONFERENCE.search(v)))
-    frame["kind"] = [_kind(*values) for values in zip(text["title"], text["type"], text["journal"], frame["doi"])]
-    frame["numbers"] = text["title"].map(_title_numbers)
-    journal = text["journal"].map(_fold)
-    frame["recurring"] = [bool(_RECURRING.match(t)) or (bool(j) and t.startswith(j)) or not t
-                          for t, j in zip(frame["title"], journal)]
-    content = records[[c for c in RECORD_FIELDS if c not in ("record_id", "source_file", "line", "database")]]
-    content = content.astype(object).where(content.notna(), "").astype(str)
-    joined = content.iloc[:, 0].str.cat([content[c] for c in content.columns[1:]], sep="\x1f")
-    frame["content"] = joined.map(lambda s: hashlib.sha1(s.encode("utf-8")).hexdigest())
+    def column(name: str) -> list[str]:
+        values = records[name] if name in records else pd.Series([""] * len(records), index=records.index)
+        return ["" if v is None or (not isinstance(v, str) and v != v) else str(v) for v in values.tolist()]
+
+    text = {name: column(name) for name in RECORD_FIELDS if name not in ("line", "year")}
+    years = pd.to_numeric(records["year"], errors="coerce").astype("float64").tolist()
+    titles = [_clean_title(t) for t in text["title"]]
+    dois = _each(normalise_doi, text["doi"])
+    venues = [f"{j} {t}" for j, t in zip(text["journal"], text["type"])]
+    journals = _each(_fold, text["journal"])
+    # The kind of document: its title says it first ("Erratum: ...", "Reply"), then its type, venue or DOI.
+    venue_kinds = _each(lambda key: _other_kind(*key), list(zip(text["type"], text["journal"],
+                                                                 (d[:8] for d in dois))))
+    kinds = [_title_kind(t) or k for t, k in zip(text["title"], venue_kinds)]
+    content = ["\x1f".join(values) for values in zip(*(text[c] for c in RECORD_FIELDS if c not in (
+        "record_id", "source_file", "line", "database", "year")), (str(y) for y in years))]
+    frame = pd.DataFrame({
+        "record_id": text["record_id"],
+        "title": titles,
+        "title_key": [t.replace(" ", "") for t in titles],
+        "first_author": [_surname(_AUTHOR_SEPARATOR.split(a, 1)[0].strip()) for a in text["authors"]],
+        "author_text": [_fold(a).replace(" ", "") for a in text["authors"]],
+        # Python ints (None when missing): compared pair by pair, they cost far less than pandas' scalars.
+        "year": pd.Series([None if y != y else int(y) for y in years], dtype=object),
+        "volume": _each(_digits, text["volume"]),
+        "issue": _each(_digits, text["issue"]),
+        "first_page": _each(_first_page, text["pages"]),
+        "last_page": _each(_last_page, text["pages"]),
+        "article_number": _each(lambda v: bool(_ARTICLE_NUMBER.match(v)), text["pages"]),
+        "doi": dois,
+        "doi_work": _each(_doi_work, dois),
+        "conference": _each(lambda v: bool(_CONFERENCE.search(v)), venues),
+        "venue": [bool(j.strip()) for j in text["journal"]],
+        "kind": kinds,
+        "numbers": [_title_numbers(t) for t in titles],
+        "recurring": [bool(_RECURRING.match(t)) or (bool(j) and t.startswith(j)) or not t
+                      for t, j in zip(titles, journals)],
+        "content": [hashlib.sha1(c.encode("utf-8")).hexdigest() for c in content],
+    })
+    frame.index = records.index
     return frame
 
 
-def candidate_pairs(prepared: pd.DataFrame) -> set[tuple[int, int]]:
+def candidate_pairs(prepared: pd.DataFrame, report: Callable[[str], None] | None = None) -> set[tuple[int, int]]:
     """Pairs of row positions worth comparing, from several blocking keys (oversized blocks are skipped)."""
-    keys: list[pd.Series] = [
-        prepared["content"],
-        prepared["doi_work"].where(prepared["doi_work"] != ""),
-        prepared["title_key"].where(prepared["title_key"].str.len() >= 12),
-        prepared["title_key"].str[:30].where(prepared["title_key"].str.len() >= 30),
-        prepared["title_key"].str[-30:].where(prepared["title_key"].str.len() >= 30),
-        (prepared["year"].astype(str) + "|" + prepared["volume"] + "|" +
-         prepared["first_page"]).where((prepared["volume"] != "") & (prepared["first_page"] != "")),
+    keys: list[tuple[str, pd.Series]] = [
+        ("identical content", prepared["content"]),
+        ("DOI", prepared["doi_work"].where(prepared["doi_work"] != "")),
+        ("title", prepared["title_key"].where(prepared["title_key"].str.len() >= 12)),
+        ("title start", prepared["title_key"].str[:30].where(prepared["title_key"].str.len() >= 30)),
+        ("title end", prepared["title_key"].str[-30:].where(prepared["title_key"].str.len() >= 30)),
+        ("year, volume, first page", (prepared["year"].astype(str) + "|" + prepared["volume"] + "|" +
+         prepared["first_page"]).where((prepared["volume"] != "") & (prepared["first_page"] != ""))),
     ]
     pairs: set[tuple[int, int]] = set()
-    positions = pd.Series(range(len(prepared)), index=prepared.index)
-    for index, key in enumerate(keys):
-        groups = positions.groupby(key.values, sort=False).agg(list) if key.notna().any() else []
-        for members in groups:
-            if len(members) < 2 or (len(members) > _MAX_BLOCK and index > 0):
+    for index, (name, key) in enumerate(keys):
+        codes = pd.factorize(key, use_na_sentinel=True)[0]
+        order = np.argsort(codes, kind="stable")
+        ordered = codes[order]
+        # Runs of equal codes are the blocks; a code of -1 is a record without this key.
+        boundaries = np.flatnonzero(np.diff(ordered)) + 1
+        starts = np.concatenate(([0], boundaries))
+        ends = np.concatenate((boundaries, [len(ordered)]))
+        sizes = ends - starts
+        before = len(pairs)
+        for start, end in zip(starts[sizes >= 2], ends[sizes >= 2]):
+            if ordered[start] < 0 or (end - start > _MAX_BLOCK and index > 0):
                 continue
-            pairs.update(combinations(sorted(members), 2))
+            pairs.update(combinations(sorted(order[start:end].tolist()), 2))
+        if report:
+            report(f"blocking on {name}: {len(pairs) - before} new candidate pairs")
     return pairs
 
 
@@ -251,11 +314,16 @@ def decide(a, b) -> Decision:
                 return Decision("possible", similarity, f"{same} but unrelated titles")
             return Decision("duplicate", similarity, same)
         return Decision("distinct", similarity, "different DOIs")
+    agree = [n for n in ("volume", "first_page") if a[n] and a[n] == b[n]]
+    located = len(agree) == 2
+    if similarity < 85 and not located and a["title"] and b["title"]:
+        shorter, longer = sorted((a["title"], b["title"]), key=len)
+        if not (len(shorter) >= 30 and (longer.startswith(shorter) or longer.endswith(shorter))):
+            # Most candidate pairs end here: titles apart, and nothing places the two records together.
+            return Decision("distinct", similarity, f"title {similarity:.0f}")
     same_year = a["year"] == b["year"]
     year_gap = abs((a["year"] or 0) - (b["year"] or 0))
     online_first = _online_first(a) != _online_first(b)
-    agree = [n for n in ("volume", "first_page") if a[n] and a[n] == b[n]]
-    located = len(agree) == 2
     conflicts = [n for n in ("volume", "issue") if a[n] and b[n] and a[n] != b[n]
                  # an issue number mistyped in one database where volume and first page agree is no other paper
                  and not (n == "issue" and located)]
@@ -268,7 +336,7 @@ def decide(a, b) -> Decision:
         conflicts.append(f"number in title ({a['numbers'] or 'none'} vs {b['numbers'] or 'none'})")
     if a["kind"] != b["kind"]:
         conflicts.append(f"{a['kind']} vs {b['kind']}")
-    if a["conference"] != b["conference"] and not located:
+    if a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located:
         conflicts.append("journal vs conference")
     authors = _authors_compatible(a, b)
     same_authors = bool(a["author_text"] and b["author_text"]) and fuzz.ratio(a["author_text"], b["author_text"]) >= 90
@@ -466,9 +534,11 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
     decided_pairs = {tuple(sorted((a, b))) for a, b, _ in decided} | {
         tuple(sorted((a, b))) for a, others in apart.items() for b in others}
     prepared = prepare(records)
-    pairs = candidate_pairs(prepared)
+    pairs = candidate_pairs(prepared, report)
     report(f"{len(records)} records, {len(pairs)} candidate pairs")
-    rows = prepared.to_dict("records")
+    columns = {name: prepared[name].tolist() for name in prepared.columns}
+    rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
+    del columns
     groups = _Groups(list(prepared["doi_work"]), apart)
     matched, possible = [], []
     for i, j, why in decided:
@@ -504,24 +574,24 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
         "position": range(len(records)),
     })
     order = order.sort_values(["root", "preference", "completeness", "position"], kind="stable")
-    kept_position = order.groupby("root")["position"].first()
-    group_number = {root: n for n, root in enumerate(sorted(set(roots), key=lambda r: kept_position[r]), start=1)}
+    kept_position = order.groupby("root")["position"].first().to_dict()
+    group_number = {root: n for n, root in enumerate(sorted(kept_position, key=kept_position.get), start=1)}
     why_pair = {}
     for entry in matched:
         why_pair.setdefault(entry["record_a"], entry)
         why_pair.setdefault(entry["record_b"], entry)
     group_sizes = pd.Series(roots).value_counts().to_dict()
+    record_ids = records["record_id"].tolist()
     result_rows = []
     for position, root in enumerate(roots):
         kept = kept_position[root] == position
-        record_id = records.at[position, "record_id"]
+        record_id = record_ids[position]
         if kept:
             members = group_sizes[root]
-            reason = "unique" if members == 1 else _kept_reason(prefer, records, position, members)
+            reason = "unique" if members == 1 else _kept_reason(prefer, databases[position], members)
         else:
-            kept_id = records.at[kept_position[root], "record_id"]
             pair = why_pair.get(record_id, {})
-            reason = f"duplicate of {kept_id}: {pair.get('evidence', 'same group')}"
+            reason = f"duplicate of {record_ids[kept_position[root]]}: {pair.get('evidence', 'same group')}"
         result_rows.append({"record_id": record_id, "group_id": f"G{group_number[root]:06d}", "kept": kept,
                             "reason": reason})
     columns = ["record_a", "record_b", "title_similarity", "evidence"]
@@ -529,8 +599,7 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
                        pd.DataFrame(possible, columns=columns))
 
 
-def _kept_reason(prefer, records, position, members) -> str:
-    database = records.at[position, "database"] if "database" in records else ""
+def _kept_reason(prefer, database, members) -> str:
     if prefer and database in prefer:
         return f"kept of {members}: database {database} preferred (--prefer {','.join(prefer)})"
     return f"kept of {members}: most complete record"

@@ -364,6 +364,25 @@ def _strip_braces(value: str) -> str:
     return re.sub(r"\s+", " ", value.replace("\x01", "{").replace("\x02", "}")).strip()
 
 
+# The BibTeX fields a record is read from; a field repeated with different values among these loses data.
+_BIBTEX_READ = {"title", "author", "year", "journal", "booktitle", "volume", "number", "pages", "doi", "pmid",
+                "abstract", "url"}
+
+
+def _repeated_fields(block) -> tuple[str, bool]:
+    """What to say of an entry with repeated fields, and whether it is harmless: Scopus repeats fields such as
+    ``funding_details``; a field not read, or repeated with the same value, loses nothing."""
+    values: dict[str, list[str]] = {}
+    for item in block.ignore_error_block.fields:
+        values.setdefault(item.key.lower(), []).append(_strip_braces(str(item.value)))
+    repeated = sorted(k for k, v in values.items() if len(v) > 1)
+    conflicting = [k for k in repeated if k in _BIBTEX_READ and len(set(values[k])) > 1]
+    if conflicting:
+        return (f"field(s) {', '.join(conflicting)} appear twice with different values; the last value is kept",
+                False)
+    return f"field(s) {', '.join(repeated)} appear twice (same value, or a field not read); read as one", True
+
+
 def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
@@ -379,11 +398,10 @@ def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
     entries = [(entry, None) for entry in library.entries]
     for block in library.failed_blocks:
         if isinstance(block, DuplicateFieldKeyBlock):
-            keys = ", ".join(sorted(block.duplicate_keys))
-            entries.append((block.ignore_error_block, f"field(s) {keys} appear twice; the first value is kept"))
+            entries.append((block.ignore_error_block, _repeated_fields(block)))
         elif isinstance(block, DuplicateBlockKeyBlock) and block.ignore_error_block is not None:
-            entries.append((block.ignore_error_block, f"the key {block.key!r} repeats an earlier entry's; "
-                                                      "kept as a record of its own"))
+            entries.append((block.ignore_error_block, (f"the key {block.key!r} repeats an earlier entry's; "
+                                                       "kept as a record of its own", False)))
         else:
             line = getattr(block, "start_line", None)
             reason = str(block.error) or type(block.error).__name__
@@ -405,7 +423,10 @@ def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
                          keywords=[k for k in re.split(r";|,", fields.get("author_keywords") or fields.get("keywords", ""))],
                          url=fields.get("url", ""))
         if note:
-            result.problems.append(Problem(str(path), record["line"], "entry", note, "the export repeats it"))
+            message, harmless = note
+            (result.notes if harmless else result.problems).append(
+                Problem(str(path), record["line"], "entry", message, "the export repeats it" if harmless else
+                        "check which value is right in the database the file came from"))
         result.records.append(record)
         _check_record(result, record)
     result.records.sort(key=lambda r: r["line"] or 0)
