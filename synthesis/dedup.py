@@ -103,9 +103,10 @@ def _other_kind(kind: str, journal: str, doi: str) -> str:
                 "article")
 
 
-# Titles printed in every volume of a journal; records bearing them are compared on every field.
+# Titles printed in every volume of a journal, as folded by _clean_title ("Editor's" -> "editor s"); records
+# bearing them are compared on every field.
 _RECURRING = re.compile(
-    r"^(?:(?:guest |an? )?editorials?|editor'?s?'? (?:comments?|notes?|note|introduction|choice|preface)|from the editors?"
+    r"^(?:(?:guest |an? )?editorials?|editors?(?: s)? (?:comments?|notes?|introduction|choice|preface)|from the editors?"
     r"|(?:reviewer|referee)s? acknowledge?ments?|acknowledge?ments? (?:to|of) (?:the )?(?:reviewers?|referees)"
     r"|thank you to (?:our )?reviewers|corrections?|errat(?:um|a)|corrigend(?:um|a)|book reviews?|reviews?"
     r"|letters?(?: to the editor)?|introduction|preface|foreword|in this issue|announcements?|news|commentary"
@@ -225,6 +226,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         "issue": _each(_digits, text["issue"]),
         "first_page": _each(_first_page, text["pages"]),
         "last_page": _each(_last_page, text["pages"]),
+        "pages": _each(lambda v: re.sub(r"\s+", "", v.lower()), text["pages"]),
         "article_number": _each(lambda v: bool(_ARTICLE_NUMBER.match(v)), text["pages"]),
         "doi": dois,
         "doi_work": _each(_doi_work, dois),
@@ -335,7 +337,7 @@ def decide(a, b) -> Decision:
     if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
         conflicts.append(f"number in title ({a['numbers'] or 'none'} vs {b['numbers'] or 'none'})")
     if a["kind"] != b["kind"]:
-        conflicts.append(f"{a['kind']} vs {b['kind']}")
+        conflicts.append(" vs ".join(sorted((a["kind"], b["kind"]))))
     if a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located:
         conflicts.append("journal vs conference")
     authors = _authors_compatible(a, b)
@@ -354,9 +356,11 @@ def decide(a, b) -> Decision:
         return Decision("possible" if alike and authors else "distinct", similarity,
                         evidence + "; never merged automatically")
     if a["recurring"] or b["recurring"]:
-        if similarity >= 95 and same_year and located and authors:
+        # Editorials carry roman page numbers ("iii-v"): the pages as written must agree where no digits do.
+        placed = "volume" in agree and (located or (a["pages"] != "" and a["pages"] == b["pages"]))
+        if similarity >= 95 and same_year and placed and authors:
             return Decision("duplicate", similarity, evidence + "; recurring title, every field agrees")
-        return Decision("possible" if alike and authors and located else "distinct", similarity,
+        return Decision("possible" if alike and authors and placed else "distinct", similarity,
                         evidence + "; recurring title, compared on every field")
     if similarity >= 95 and same_year and (located or authors):
         return Decision("duplicate", similarity, evidence)
