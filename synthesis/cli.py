@@ -52,12 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("files", nargs="+", metavar="FILE")
     imports.add_argument("-o", "--output", required=True, metavar="OUT.csv")
     imports.add_argument("--ris", metavar="OUT.ris", help="also write the records as RIS")
+    imports.add_argument("--database", action="append", default=[], metavar="NAME",
+                         help="the database the exports came from: once for all files, or once per file in order "
+                              "(default: what each file says, e.g. Ovid's DB column, RIS DB, Scopus, PubMed)")
     dedup = records_commands.add_parser("dedup", help="group duplicate records (nothing is deleted)")
     dedup.add_argument("input", metavar="IN.csv", help="records from `synthesis records import`, or a CSV with an "
                                                        "ID/record_id column and title, author, year ... columns")
     dedup.add_argument("-o", "--output", required=True, metavar="DIR")
     dedup.add_argument("--prefer", default="", help="databases in order of preference for the kept record, "
-                                                     "comma-separated")
+                                                     "comma-separated (the records' `database` column)")
+    dedup.add_argument("--decisions", metavar="DECISIONS.csv",
+                       help="decisions on possible duplicates (search/duplicate_decisions.csv), applied first")
 
     qda = commands.add_parser("qda", help="read a REFI-QDA project (.qdpx) or codebook (.qdc) into codes.csv, "
                                           "codings.csv, and the review-folder files memos.csv and cases.csv")
@@ -164,7 +169,7 @@ def _refuse_overwriting(inputs: list, outputs: list) -> None:
 
 
 def _records(args) -> int:
-    from synthesis.dedup import deduplicate
+    from synthesis.dedup import deduplicate, read_decisions
     from synthesis.outputs import write_text_atomic
     from synthesis.records import (
         read_many,
@@ -176,10 +181,18 @@ def _records(args) -> int:
 
     if args.records_command == "import":
         _refuse_overwriting(args.files, [args.output, args.ris])
-        results, frame = read_many(args.files)
+        if len(args.database) not in (0, 1, len(args.files)):
+            raise ReviewError(args.database[0], f"{len(args.database)} --database names for {len(args.files)} files",
+                              field="--database", hint="give one name for all files, or one per file in order")
+        results, frame = read_many(args.files, args.database * len(args.files) if len(args.database) == 1
+                                   else args.database or None)
         problems = 0
         for result in results:
-            print(f"{result.path}: {len(result.records)} records ({result.format})")
+            databases = sorted({r["database"] for r in result.records if r["database"]})
+            print(f"{result.path}: {len(result.records)} records ({result.format})"
+                  + (f" from {', '.join(databases)}" if databases else ""))
+            for note in result.notes:
+                print(f"  note: {note}", file=sys.stderr)
             for problem in result.problems:
                 print(f"  {problem}", file=sys.stderr)
             problems += len(result.problems)
@@ -196,7 +209,8 @@ def _records(args) -> int:
         print(f"  {problem}", file=sys.stderr)
     frame = records_frame(result.records)
     prefer = [p.strip() for p in args.prefer.split(",") if p.strip()]
-    outcome = deduplicate(frame, prefer, progress=lambda line: print(line, file=sys.stderr))
+    decisions = read_decisions(args.decisions) if args.decisions else None
+    outcome = deduplicate(frame, prefer, progress=lambda line: print(line, file=sys.stderr), decisions=decisions)
     folder = Path(args.output)
     write_text_atomic(folder / "groups.csv", outcome.groups.to_csv(index=False, lineterminator="\n"))
     write_text_atomic(folder / "pairs.csv", outcome.pairs.to_csv(index=False, lineterminator="\n"))

@@ -1,10 +1,24 @@
 """De-duplication of bibliographic records: duplicate groups (never deletion), why each pair matched, and a
 queue of possible duplicates for a person to decide.
 
-Pairs are proposed by blocking (same DOI, same normalised title, title prefix or suffix, or same first author,
-year, volume and first page) and decided by rules that prefer missing a duplicate to merging two different
-papers: different DOIs never match, and a shared title alone is not enough when the year, volume, pages or
-kind of publication disagree.
+Pairs are proposed by blocking (same DOI, same normalised title, title prefix or suffix, or same year, volume
+and first page) and decided by rules that prefer missing a duplicate to merging two different papers, each
+rule giving its reason in ``pairs.csv``/``possible.csv``:
+
+- the same DOI (or a Cochrane DOI differing only in its ``.pubN`` version) is a duplicate unless the titles are
+  unrelated; two different DOIs never match, not even through a chain;
+- records that differ in pages, issue, volume, article number, a number in the title (part, trial, wave,
+  series: "FOCUS 1"/"FOCUS 2") or kind of document (erratum, retraction, comment, reply, journal-club
+  commentary, conference abstract vs article, preprint vs article) are never merged automatically: they go to
+  the possible queue when they look alike;
+- titles that recur in every volume of a journal (editorials, "Editor's comments", "Reviewer acknowledgement",
+  "Correction", "Book review", a title that is the journal's name) match only when year, volume and first page
+  agree too;
+- otherwise a near-identical title in the same year with compatible first authors and no disagreement, or a
+  close or truncated title with year, volume and first page agreeing. A record published online first (no
+  volume or issue, pages from 1) may be a year earlier than its issue record.
+
+Decisions a person made on possible pairs (``search/duplicate_decisions.csv``) are applied first.
 """
 
 from __future__ import annotations
@@ -14,18 +28,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
+from synthesis.errors import ReviewError
 from synthesis.records import RECORD_FIELDS, normalise_doi
 
-__all__ = ["DedupResult", "prepare", "candidate_pairs", "decide", "deduplicate", "pairwise_scores"]
+__all__ = ["DedupResult", "prepare", "candidate_pairs", "decide", "deduplicate", "pairwise_scores",
+           "read_decisions"]
 
 _MAX_BLOCK = 60
-_CONFERENCE = re.compile(r"proceeding|conference|congress|symposium|meeting|abstract|amcis|hicss|icis|ecis",
-                         re.IGNORECASE)
+# Venues of conference papers and abstracts ("Proceedings of the National Academy of Sciences" and of the
+# Royal Society are journals).
+_CONFERENCE = re.compile(r"proceedings?(?! of the (?:national academy|royal society|ieee\b))|conference|congress|"
+                         r"symposium|meeting|workshop|abstract|amcis|hicss|icis|ecis", re.IGNORECASE)
 # Annotations databases add to titles: "[Erratum appears in ...]", "[Review] [57 refs]", ". [Russian]",
 # "(Structured abstract)", "[corrected]"; a truncated "[Erratum ..." without its closing bracket too.
 _ANNOTATION = re.compile(
@@ -35,17 +55,87 @@ _ANNOTATION = re.compile(
     r"|\((?:vol \d+[^)]*|[^()]*\(\d{4}\)[^()]*(?:\([^()]*\))?)\)\s*$", re.IGNORECASE)
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+_MARKUP = re.compile(r"<[^>]+>")
+
+
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text or ""))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+    text = str(text or "")
+    if not text.isascii():  # most records are ASCII: decomposing them would only cost time
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if "<" in text:
+        text = _MARKUP.sub(" ", text)
+    return _NOT_ALPHANUMERIC.sub(" ", text.lower()).strip()
 
 
 _ERRATUM = re.compile(r"^\s*(?:erratum|correction|corrigendum)\s*(?:to)?\s*[:.-]\s*|\(vol \d+, pg \d+", re.IGNORECASE)
 
+# The kind of document, from its title, type and venue. Two records of different kinds are never merged
+# automatically: an erratum, a comment or a journal-club commentary repeats the title of the article it is about.
+_TITLE_KINDS = re.compile(
+    r"^\s*(?:(?P<erratum>erratum|correction|corrigendum|errata)\b"
+    r"|(?P<retraction>retraction|retracted|withdrawn|expression of concern)\b"
+    r"|(?P<reply>reply|response|in reply|authors?'? reply|authors?'? response)\b"
+    r"|(?P<comment>comment(?:ary)?s? (?:on|to)|re\s*:|letter to the editor)\b)", re.IGNORECASE)
+_CORRECTED_CITATION = re.compile(r"\(vol \d+, pg \d+", re.IGNORECASE)
+_OTHER_KINDS = [
+    ("erratum", re.compile(r"erratum|correction", re.IGNORECASE), "type"),
+    ("retraction", re.compile(r"retract", re.IGNORECASE), "type"),
+    ("comment", re.compile(r"\b(?:comment|letter|editorial)\b", re.IGNORECASE), "type"),
+    ("journal-club commentary", re.compile(r"journal club|\bj club\b|evid(?:ence)?[ -]based (?:med|nurs|dent|ment)",
+                                           re.IGNORECASE), "journal"),
+    ("preprint", re.compile(r"rxiv|preprint|ssrn|research square|preprints\.org", re.IGNORECASE), "journal"),
+    ("preprint", re.compile(r"preprint|posted[- ]content", re.IGNORECASE), "type"),
+    ("preprint", re.compile(r"^10\.(?:1101|21203|2139|48550|31234|31219|20944)/"), "doi"),
+]
+
+
+def _title_kind(title: str) -> str:
+    match = _TITLE_KINDS.match(title)
+    if match:
+        return match.lastgroup
+    return "erratum" if "(vol" in title.lower() and _CORRECTED_CITATION.search(title) else ""
+
+
+def _other_kind(kind: str, journal: str, doi: str) -> str:
+    fields = {"type": kind, "journal": journal, "doi": doi}
+    return next((name for name, pattern, where in _OTHER_KINDS if fields[where] and pattern.search(fields[where])),
+                "article")
+
+
+# Titles printed in every volume of a journal, as folded by _clean_title ("Editor's" -> "editor s"); records
+# bearing them are compared on every field.
+_RECURRING = re.compile(
+    r"^(?:(?:guest |an? )?editorials?|editors?(?: s)? (?:comments?|notes?|introduction|choice|preface)|from the editors?"
+    r"|(?:reviewer|referee)s? acknowledge?ments?|acknowledge?ments? (?:to|of) (?:the )?(?:reviewers?|referees)"
+    r"|thank you to (?:our )?reviewers|corrections?|errat(?:um|a)|corrigend(?:um|a)|book reviews?|reviews?"
+    r"|letters?(?: to the editor)?|introduction|preface|foreword|in this issue|announcements?|news|commentary"
+    r"|reply|response|index|(?:table of )?contents|abstracts|notes on contributors|unknown|untitled|obituary)$")
+_SERIES_NUMBER = re.compile(r"\b(?:part|phase|wave|series|stage|study|trial|volume|vol|chapter|section|round|cycle|"
+                            r"report|paper|year|issue|no)\s+([ivxl]+|\d+|one|two|three|four|five|six)\b")
+
+
+_SERIES_WORDS = {"part", "phase", "wave", "series", "stage", "study", "trial", "volume", "vol", "chapter", "section",
+                 "round", "cycle", "report", "paper", "year", "issue", "no"}
+
+
+def _title_numbers(folded: str) -> str:
+    """The numbers a cleaned title (:func:`_clean_title`) carries ("FOCUS 2", "Part II", "wave three")."""
+    words = folded.split()
+    numbers = [w.lstrip("0") or "0" for w in words if w.isdigit()]
+    if _SERIES_WORDS.intersection(words):
+        numbers += [m.group(1) for m in _SERIES_NUMBER.finditer(folded) if not m.group(1).isdigit()]
+    return " ".join(sorted(numbers))
+
+
+_THOUSANDS = re.compile(r"(?<=\d)[,\s](?=\d{3}\b)")
+
 
 def _clean_title(title: str) -> str:
-    title = _ERRATUM.sub(" ", str(title or "")).strip()
+    """The title folded to lower-case words, without database annotations ("[33 refs]", an erratum's
+    citation of its article) or thousands separators ("2,000" and "2000" alike)."""
+    title = _THOUSANDS.sub("", str(title or ""))
+    title = _ERRATUM.sub(" ", title).strip()
     if title.startswith("[") and title.rstrip(".").endswith("]") and title.count("[") == 1:
         title = title.strip("[].")  # a translated title is printed in brackets
     return _fold(_ANNOTATION.sub(" ", title))
@@ -67,48 +157,119 @@ def _first_page(value) -> str:
     return match.group(1).lstrip("0") if match else ""
 
 
+def _last_page(value) -> str:
+    """The last page's digits ('943-945' -> 945, '945' -> 945)."""
+    numbers = re.findall(r"\d+", str(value or ""))
+    return numbers[-1].lstrip("0") if numbers and _first_page(value) else ""
+
+
+def _pages_conflict(a, b) -> bool:
+    """Whether two records' pages place them in different places: page ranges that neither overlap nor end on
+    the same page. An article number ('e12724', 'a1754') beside a page range is no conflict: journals such as
+    BMJ and PLoS print both, and databases pick one."""
+    if not a["first_page"] or not b["first_page"] or a["article_number"] != b["article_number"]:
+        return False
+    if a["last_page"] == b["last_page"]:
+        return False
+    first_a, last_a = int(a["first_page"]), max(int(a["first_page"]), int(a["last_page"] or 0))
+    first_b, last_b = int(b["first_page"]), max(int(b["first_page"]), int(b["last_page"] or 0))
+    return last_a < first_b or last_b < first_a
+
+
+_DOI_VERSION = re.compile(r"^(10\.1002/14651858\.[a-z]{2}\d+)(?:\.pub\d+)?$")
+
+
+def _doi_work(doi: str) -> str:
+    """The DOI of the work, without a version suffix (Cochrane reviews: ``.pub2``, ``.pub3`` of one review)."""
+    match = _DOI_VERSION.match(doi)
+    return match.group(1) if match else doi
+
+
+_AUTHOR_SEPARATOR = re.compile(r";| and ")
+_ARTICLE_NUMBER = re.compile(r"^\s*[A-Za-z]\d")
+
+
+def _each(function: Callable[[str], object], values: list[str]) -> list:
+    """``function`` of every value, computed once per distinct value (journals, volumes and pages repeat)."""
+    results = {value: function(value) for value in set(values)}
+    return [results[value] for value in values]
+
+
 def prepare(records: pd.DataFrame) -> pd.DataFrame:
-    """The comparison keys of each record: folded title, first-author surname, year, volume, first page, DOI."""
-    frame = pd.DataFrame(index=records.index)
-    frame["record_id"] = records["record_id"].astype(str)
-    frame["title"] = records["title"].fillna("").map(_clean_title)
-    frame["title_key"] = frame["title"].str.replace(" ", "", regex=False)
-    authors = records["authors"].fillna("").astype(str)
-    frame["first_author"] = authors.map(lambda a: _surname(re.split(r";| and ", a)[0].strip()))
-    frame["author_text"] = authors.map(lambda a: _fold(a).replace(" ", ""))
-    frame["year"] = pd.to_numeric(records["year"], errors="coerce")
-    frame["volume"] = records["volume"].map(_digits)
-    frame["first_page"] = records["pages"].map(_first_page)
-    frame["doi"] = records["doi"].fillna("").map(normalise_doi)
-    venue = records["journal"].fillna("").astype(str) + " " + records["type"].fillna("").astype(str)
-    frame["conference"] = venue.map(lambda v: bool(_CONFERENCE.search(v)))
-    frame["erratum"] = records["title"].fillna("").astype(str).map(lambda t: bool(_ERRATUM.search(t)))
-    content = records[[c for c in RECORD_FIELDS if c not in ("record_id", "source_file", "line", "database")]]
-    content = content.astype(object).where(content.notna(), "").astype(str)
-    frame["content"] = content.agg("\x1f".join, axis=1).map(
-        lambda s: hashlib.sha1(s.encode("utf-8")).hexdigest())
+    """The comparison keys of each record: folded title, first-author surname, year, volume, issue, first page,
+    DOI, numbers in the title, kind of document and whether the title recurs in every issue."""
+    def column(name: str) -> list[str]:
+        values = records[name] if name in records else pd.Series([""] * len(records), index=records.index)
+        return ["" if v is None or (not isinstance(v, str) and v != v) else str(v) for v in values.tolist()]
+
+    text = {name: column(name) for name in RECORD_FIELDS if name not in ("line", "year")}
+    years = pd.to_numeric(records["year"], errors="coerce").astype("float64").tolist()
+    titles = [_clean_title(t) for t in text["title"]]
+    dois = _each(normalise_doi, text["doi"])
+    venues = [f"{j} {t}" for j, t in zip(text["journal"], text["type"])]
+    journals = _each(_fold, text["journal"])
+    # The kind of document: its title says it first ("Erratum: ...", "Reply"), then its type, venue or DOI.
+    venue_kinds = _each(lambda key: _other_kind(*key), list(zip(text["type"], text["journal"],
+                                                                 (d[:8] for d in dois))))
+    kinds = [_title_kind(t) or k for t, k in zip(text["title"], venue_kinds)]
+    content = ["\x1f".join(values) for values in zip(*(text[c] for c in RECORD_FIELDS if c not in (
+        "record_id", "source_file", "line", "database", "year")), (str(y) for y in years))]
+    frame = pd.DataFrame({
+        "record_id": text["record_id"],
+        "title": titles,
+        "title_key": [t.replace(" ", "") for t in titles],
+        "first_author": [_surname(_AUTHOR_SEPARATOR.split(a, 1)[0].strip()) for a in text["authors"]],
+        "author_text": [_fold(a).replace(" ", "") for a in text["authors"]],
+        # Python ints (None when missing): compared pair by pair, they cost far less than pandas' scalars.
+        "year": pd.Series([None if y != y else int(y) for y in years], dtype=object),
+        "volume": _each(_digits, text["volume"]),
+        "issue": _each(_digits, text["issue"]),
+        "first_page": _each(_first_page, text["pages"]),
+        "last_page": _each(_last_page, text["pages"]),
+        "pages": _each(lambda v: re.sub(r"\s+", "", v.lower()), text["pages"]),
+        "article_number": _each(lambda v: bool(_ARTICLE_NUMBER.match(v)), text["pages"]),
+        "doi": dois,
+        "doi_work": _each(_doi_work, dois),
+        "conference": _each(lambda v: bool(_CONFERENCE.search(v)), venues),
+        "venue": [bool(j.strip()) for j in text["journal"]],
+        "kind": kinds,
+        "numbers": [_title_numbers(t) for t in titles],
+        "recurring": [bool(_RECURRING.match(t)) or (bool(j) and t.startswith(j)) or not t
+                      for t, j in zip(titles, journals)],
+        "content": [hashlib.sha1(c.encode("utf-8")).hexdigest() for c in content],
+    })
+    frame.index = records.index
     return frame
 
 
-def candidate_pairs(prepared: pd.DataFrame) -> set[tuple[int, int]]:
+def candidate_pairs(prepared: pd.DataFrame, report: Callable[[str], None] | None = None) -> set[tuple[int, int]]:
     """Pairs of row positions worth comparing, from several blocking keys (oversized blocks are skipped)."""
-    keys: list[pd.Series] = [
-        prepared["content"],
-        prepared["doi"].where(prepared["doi"] != ""),
-        prepared["title_key"].where(prepared["title_key"].str.len() >= 12),
-        prepared["title_key"].str[:30].where(prepared["title_key"].str.len() >= 30),
-        prepared["title_key"].str[-30:].where(prepared["title_key"].str.len() >= 30),
-        (prepared["year"].astype(str) + "|" + prepared["volume"] + "|" +
-         prepared["first_page"]).where((prepared["volume"] != "") & (prepared["first_page"] != "")),
+    keys: list[tuple[str, pd.Series]] = [
+        ("identical content", prepared["content"]),
+        ("DOI", prepared["doi_work"].where(prepared["doi_work"] != "")),
+        ("title", prepared["title_key"].where(prepared["title_key"].str.len() >= 12)),
+        ("title start", prepared["title_key"].str[:30].where(prepared["title_key"].str.len() >= 30)),
+        ("title end", prepared["title_key"].str[-30:].where(prepared["title_key"].str.len() >= 30)),
+        ("year, volume, first page", (prepared["year"].astype(str) + "|" + prepared["volume"] + "|" +
+         prepared["first_page"]).where((prepared["volume"] != "") & (prepared["first_page"] != ""))),
     ]
     pairs: set[tuple[int, int]] = set()
-    positions = pd.Series(range(len(prepared)), index=prepared.index)
-    for index, key in enumerate(keys):
-        groups = positions.groupby(key.values, sort=False).agg(list) if key.notna().any() else []
-        for members in groups:
-            if len(members) < 2 or (len(members) > _MAX_BLOCK and index > 0):
+    for index, (name, key) in enumerate(keys):
+        codes = pd.factorize(key, use_na_sentinel=True)[0]
+        order = np.argsort(codes, kind="stable")
+        ordered = codes[order]
+        # Runs of equal codes are the blocks; a code of -1 is a record without this key.
+        boundaries = np.flatnonzero(np.diff(ordered)) + 1
+        starts = np.concatenate(([0], boundaries))
+        ends = np.concatenate((boundaries, [len(ordered)]))
+        sizes = ends - starts
+        before = len(pairs)
+        for start, end in zip(starts[sizes >= 2], ends[sizes >= 2]):
+            if ordered[start] < 0 or (end - start > _MAX_BLOCK and index > 0):
                 continue
-            pairs.update(combinations(sorted(members), 2))
+            pairs.update(combinations(sorted(order[start:end].tolist()), 2))
+        if report:
+            report(f"blocking on {name}: {len(pairs) - before} new candidate pairs")
     return pairs
 
 
@@ -129,32 +290,56 @@ def _authors_compatible(a, b) -> bool:
     return fuzz.ratio(a["first_author"], b["first_author"]) >= 80
 
 
+def _online_first(record) -> bool:
+    """Published online before its issue: no volume or issue, and pages (if any) counted from 1."""
+    return not record["volume"] and not record["issue"] and record["first_page"] in ("", "1")
+
+
 def decide(a, b) -> Decision:
     """Compare two prepared records (rows of :func:`prepare`).
 
-    In order: identical content is a duplicate; two different DOIs are distinct; one DOI is a duplicate.
-    Without DOIs, a duplicate needs a near-identical title (>= 95) in the same year with either volume and
-    first page agreeing, or no disagreement at all (volume, first page, kind of publication) and compatible
-    first authors; a close title (>= 90), or one title being the other cut short, needs year, volume and
-    first page to agree; a year apart (online vs print) is accepted only with volume and first page agreeing.
-    Near-misses go to the possible queue.
+    In order: identical content is a duplicate; the same DOI (or version of a DOI) is a duplicate unless the
+    titles are unrelated; two different DOIs are distinct. Without a shared DOI, a disagreement in pages,
+    issue, volume, a number in the title or the kind of document keeps the pair from being merged (it is
+    possible when alike); a recurring title needs year, volume and first page to agree. Then a near-identical
+    title (>= 95) in the same year with compatible first authors, or a close title (>= 90) or one cut short
+    with year, volume and first page agreeing, is a duplicate; a year apart is accepted with volume and first
+    page agreeing, or when one record is the online-first version. Near-misses go to the possible queue.
     """
     if a["content"] == b["content"]:
         return Decision("duplicate", 100.0, "identical records")
     similarity = fuzz.ratio(a["title"], b["title"]) if a["title"] and b["title"] else 0.0
     if a["doi"] and b["doi"]:
-        if a["doi"] == b["doi"]:
-            return Decision("duplicate", similarity, f"same DOI {a['doi']}")
+        if a["doi_work"] == b["doi_work"]:
+            same = f"same DOI {a['doi']}" if a["doi"] == b["doi"] else f"same DOI {a['doi_work']} in other versions"
+            if a["title"] and b["title"] and fuzz.token_set_ratio(a["title"], b["title"]) < 60:
+                return Decision("possible", similarity, f"{same} but unrelated titles")
+            return Decision("duplicate", similarity, same)
         return Decision("distinct", similarity, "different DOIs")
-    same_year = a["year"] == b["year"]
-    near_year = same_year or abs((a["year"] or 0) - (b["year"] or 0)) == 1
     agree = [n for n in ("volume", "first_page") if a[n] and a[n] == b[n]]
     located = len(agree) == 2
-    conflicts = [n.replace("_", " ") for n in ("volume", "first_page") if a[n] and b[n] and a[n] != b[n]]
-    if a["conference"] != b["conference"] and not located:
+    if similarity < 85 and not located and a["title"] and b["title"]:
+        shorter, longer = sorted((a["title"], b["title"]), key=len)
+        if not (len(shorter) >= 30 and (longer.startswith(shorter) or longer.endswith(shorter))):
+            # Most candidate pairs end here: titles apart, and nothing places the two records together.
+            return Decision("distinct", similarity, f"title {similarity:.0f}")
+    same_year = a["year"] == b["year"]
+    year_gap = abs((a["year"] or 0) - (b["year"] or 0))
+    online_first = _online_first(a) != _online_first(b)
+    conflicts = [n for n in ("volume", "issue") if a[n] and b[n] and a[n] != b[n]
+                 # an issue number mistyped in one database where volume and first page agree is no other paper
+                 and not (n == "issue" and located)]
+    if not online_first and _pages_conflict(a, b):
+        conflicts.append("article number" if a["article_number"] else "pages")
+    numbers_a, numbers_b = set(a["numbers"].split()), set(b["numbers"].split())
+    # A title cut short or without its subtitle carries fewer numbers: only numbers on both sides that
+    # disagree ("FOCUS 1" / "FOCUS 2") tell two papers apart.
+    if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
+        conflicts.append(f"number in title ({a['numbers'] or 'none'} vs {b['numbers'] or 'none'})")
+    if a["kind"] != b["kind"]:
+        conflicts.append(" vs ".join(sorted((a["kind"], b["kind"]))))
+    if a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located:
         conflicts.append("journal vs conference")
-    if a["erratum"] != b["erratum"]:
-        conflicts.append("erratum vs article")
     authors = _authors_compatible(a, b)
     same_authors = bool(a["author_text"] and b["author_text"]) and fuzz.ratio(a["author_text"], b["author_text"]) >= 90
     shorter, longer = sorted((a["title"], b["title"]), key=len)
@@ -166,29 +351,44 @@ def decide(a, b) -> Decision:
         evidence += "; differs: " + ", ".join(conflicts)
     if not authors:
         evidence += "; first authors differ"
-    if similarity >= 95 and same_year and (located or (not conflicts and authors)):
+    alike = (similarity >= 85 or truncated) and year_gap <= 1
+    if conflicts:
+        return Decision("possible" if alike and authors else "distinct", similarity,
+                        evidence + "; never merged automatically")
+    if a["recurring"] or b["recurring"]:
+        # Editorials carry roman page numbers ("iii-v"): the pages as written must agree where no digits do.
+        placed = "volume" in agree and (located or (a["pages"] != "" and a["pages"] == b["pages"]))
+        if similarity >= 95 and same_year and placed and authors:
+            return Decision("duplicate", similarity, evidence + "; recurring title, every field agrees")
+        return Decision("possible" if alike and authors and placed else "distinct", similarity,
+                        evidence + "; recurring title, compared on every field")
+    if similarity >= 95 and same_year and (located or authors):
         return Decision("duplicate", similarity, evidence)
     if (similarity >= 90 or truncated) and same_year and located and authors:
         return Decision("duplicate", similarity, evidence + ("; one title cut short" if truncated else ""))
-    if similarity >= 95 and near_year and located and authors:
-        return Decision("duplicate", similarity, evidence + "; years one apart")
-    no_volume_conflict = "volume" not in conflicts
-    if similarity >= 97 and same_year and same_authors and no_volume_conflict and "journal vs conference" not in conflicts:
-        return Decision("duplicate", similarity, evidence + "; same author list")
+    if similarity >= 95 and year_gap == 1 and authors and (located or (online_first and same_authors)):
+        return Decision("duplicate", similarity, evidence + ("; years one apart" if located
+                                                               else "; online-first record, a year earlier"))
+    if similarity >= 95 and year_gap == 1 and "volume" in agree and same_authors:
+        return Decision("duplicate", similarity, evidence + "; years one apart (online and print), same author list")
     if truncated and same_year and "volume" in agree and same_authors:
         return Decision("duplicate", similarity, evidence + "; one title cut short; same author list")
-    disagreements = (not near_year) + len(conflicts) + (not authors)
-    if ((similarity >= 85 or truncated) and disagreements < 2) or (located and near_year and authors):
+    if alike or (located and year_gap <= 1 and authors):
         return Decision("possible", similarity, evidence)
     return Decision("distinct", similarity, evidence)
 
 
 class _Groups:
-    """Union-find that refuses to join groups holding different DOIs (no chain may merge two DOIs)."""
+    """Union-find that refuses to join groups holding different DOIs (no chain may merge two DOIs) or two
+    records a person decided are not duplicates."""
 
-    def __init__(self, dois: list[str]) -> None:
+    def __init__(self, dois: list[str], apart: dict[int, set[int]] | None = None) -> None:
         self.parent = list(range(len(dois)))
         self.dois = [{d} if d else set() for d in dois]
+        apart = apart or {}
+        # For groups holding a record with a "not duplicate" decision: those records, and the ones they refuse.
+        self.flagged = {i: {i} for i in apart}
+        self.refused = {i: set(others) for i, others in apart.items()}
 
     def find(self, item: int) -> int:
         while self.parent[item] != item:
@@ -196,15 +396,75 @@ class _Groups:
             item = self.parent[item]
         return item
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, override_doi: bool = False) -> str:
+        """Join the groups of ``a`` and ``b``; '' when joined, else why not."""
         root_a, root_b = self.find(a), self.find(b)
         if root_a == root_b:
-            return True
-        if self.dois[root_a] and self.dois[root_b] and not (self.dois[root_a] & self.dois[root_b]):
-            return False
+            return ""
+        if self.refused.get(root_a, set()) & self.flagged.get(root_b, set()) or \
+                self.refused.get(root_b, set()) & self.flagged.get(root_a, set()):
+            return "would join records decided not to be duplicates"
+        if not override_doi and self.dois[root_a] and self.dois[root_b] and not (self.dois[root_a] & self.dois[root_b]):
+            return "would join records with different DOIs"
         self.parent[root_b] = root_a
         self.dois[root_a] |= self.dois[root_b]
-        return True
+        for sets in (self.flagged, self.refused):
+            if root_b in sets:
+                sets.setdefault(root_a, set()).update(sets.pop(root_b))
+        return ""
+
+
+def read_decisions(path: str | Path) -> pd.DataFrame:
+    """Decisions on possible duplicates (``search/duplicate_decisions.csv``), validated against their schema.
+
+    Returns
+    -------
+    DataFrame
+        The columns of the schema and ``line`` (the row's line in the file), with ``attrs["path"]`` set.
+
+    Raises
+    ------
+    ReviewProblems
+        Every invalid row, by line and column.
+    """
+    from synthesis.errors import ReviewProblems
+    from synthesis.schemas import read_table, schema_for
+
+    path = Path(path)
+    table, problems, lines = read_table(path, schema_for("search/duplicate_decisions.csv"), str(path))
+    if problems:
+        raise ReviewProblems(problems)
+    table["line"] = lines
+    table.attrs["path"] = str(path)
+    return table
+
+
+def _decided(decisions: pd.DataFrame, position_of: dict[str, int]) -> tuple[list[tuple[int, int, str]], dict]:
+    """Decided duplicates as (a, b, reason) and, per record, the records decided not to be its duplicates."""
+    path = decisions.attrs.get("path", "duplicate_decisions.csv")
+    lines = decisions["line"] if "line" in decisions else pd.Series(range(2, len(decisions) + 2),
+                                                                    index=decisions.index)
+    duplicates, apart = [], {}
+    for index, row in decisions.iterrows():
+        for column in ("record_a", "record_b"):
+            if str(row[column]) not in position_of:
+                raise ReviewError(path, f"no record {row[column]!r} among the records being de-duplicated",
+                                  line=int(lines[index]), field=column,
+                                  hint="use record ids from records.csv (as in possible.csv); a record re-imported "
+                                       "under another id needs its decision again")
+        a, b = position_of[str(row["record_a"])], position_of[str(row["record_b"])]
+        decision = str(row["decision"]).strip()
+        if decision == "duplicate":
+            note = row.get("note")
+            why = f"decided by {row['decided_by']}" + (f" on {row['date']}" if row.get("date") else "")
+            duplicates.append((a, b, why + (f" ({note})" if note else "")))
+        elif decision == "not duplicate":
+            apart.setdefault(a, set()).add(b)
+            apart.setdefault(b, set()).add(a)
+        else:
+            raise ReviewError(path, f"decision {decision!r} is neither 'duplicate' nor 'not duplicate'",
+                              line=int(lines[index]), field="decision", hint="write duplicate or not duplicate")
+    return duplicates, apart
 
 
 @dataclass
@@ -239,7 +499,8 @@ def _completeness(records: pd.DataFrame) -> pd.Series:
 
 
 def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
-                progress: Callable[[str], None] | None = None) -> DedupResult:
+                progress: Callable[[str], None] | None = None,
+                decisions: pd.DataFrame | str | Path | None = None) -> DedupResult:
     """Group duplicate records; nothing is deleted.
 
     Parameters
@@ -247,65 +508,94 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
     records : DataFrame
         Records in the schema of :data:`synthesis.records.RECORD_FIELDS` (``record_id`` unique).
     prefer : list of str, optional
-        Databases in order of preference for the record kept in each group (e.g. ``["MEDLINE", "Embase"]``);
-        then the most complete record, then the first in input order.
+        Databases (the records' ``database`` column) in order of preference for the record kept in each group
+        (e.g. ``["PubMed", "Embase"]``); then the most complete record, then the first in input order.
     progress : callable, optional
         Receives a line per stage.
+    decisions : DataFrame or path, optional
+        A person's decisions on pairs (``search/duplicate_decisions.csv``, see :func:`read_decisions`):
+        a decided duplicate is grouped with the reason "decided by <who>"; a decided non-duplicate is never
+        grouped, not even through a chain of other matches; decided pairs leave the possible queue.
 
     Returns
     -------
     DedupResult
+
+    Raises
+    ------
+    ReviewError
+        A decision naming a record that is not among ``records`` (naming its row).
     """
     report = progress or (lambda line: None)
     records = records.reset_index(drop=True)
     if records["record_id"].duplicated().any():
         duplicated = records.loc[records["record_id"].duplicated(), "record_id"].iloc[0]
         raise ValueError(f"record_id {duplicated!r} is not unique")
+    if decisions is not None and not isinstance(decisions, pd.DataFrame):
+        decisions = read_decisions(decisions)
+    position_of = {str(r): i for i, r in enumerate(records["record_id"])}
+    decided, apart = _decided(decisions, position_of) if decisions is not None else ([], {})
+    decided_pairs = {tuple(sorted((a, b))) for a, b, _ in decided} | {
+        tuple(sorted((a, b))) for a, others in apart.items() for b in others}
     prepared = prepare(records)
-    pairs = candidate_pairs(prepared)
+    pairs = candidate_pairs(prepared, report)
     report(f"{len(records)} records, {len(pairs)} candidate pairs")
-    rows = prepared.to_dict("records")
-    groups = _Groups(list(prepared["doi"]))
+    columns = {name: prepared[name].tolist() for name in prepared.columns}
+    rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
+    del columns
+    groups = _Groups(list(prepared["doi_work"]), apart)
     matched, possible = [], []
-    for i, j in sorted(pairs):
+    for i, j, why in decided:
+        refused = groups.union(i, j, override_doi=True)
+        entry = {"record_a": rows[i]["record_id"], "record_b": rows[j]["record_id"],
+                 "title_similarity": round(fuzz.ratio(rows[i]["title"], rows[j]["title"]), 1), "evidence": why}
+        if refused:
+            raise ReviewError(decisions.attrs.get("path", "duplicate_decisions.csv"),
+                              f"{entry['record_a']} and {entry['record_b']} are decided duplicates, which {refused}",
+                              field="decision", hint="the decisions contradict each other; correct one of them")
+        matched.append(entry)
+    for i, j in sorted(pairs - decided_pairs):
         decision = decide(rows[i], rows[j])
         entry = {"record_a": rows[i]["record_id"], "record_b": rows[j]["record_id"],
                  "title_similarity": round(decision.title_similarity, 1), "evidence": decision.reason}
         if decision.verdict == "duplicate":
-            if groups.union(i, j):
+            refused = groups.union(i, j)
+            if not refused:
                 matched.append(entry)
             else:
-                possible.append({**entry, "evidence": decision.reason + "; would join records with different DOIs"})
+                possible.append({**entry, "evidence": f"{decision.reason}; {refused}"})
         elif decision.verdict == "possible":
             possible.append(entry)
     report(f"{len(matched)} duplicate pairs, {len(possible)} possible")
     roots = [groups.find(i) for i in range(len(records))]
     rank = {database: index for index, database in enumerate(prefer or [])}
+    databases = records["database"].fillna("").astype(str) if "database" in records else pd.Series(
+        [""] * len(records))
     order = pd.DataFrame({
         "root": roots,
-        "preference": records.get("database", pd.Series([""] * len(records))).map(lambda d: rank.get(d, len(rank))),
+        "preference": databases.map(lambda d: rank.get(d, len(rank))),
         "completeness": -_completeness(records),
         "position": range(len(records)),
     })
     order = order.sort_values(["root", "preference", "completeness", "position"], kind="stable")
-    kept_position = order.groupby("root")["position"].first()
-    group_number = {root: n for n, root in enumerate(sorted(set(roots), key=lambda r: kept_position[r]), start=1)}
+    kept_position = order.groupby("root")["position"].first().to_dict()
+    group_number = {root: n for n, root in enumerate(sorted(kept_position, key=kept_position.get), start=1)}
     why_pair = {}
     for entry in matched:
         why_pair.setdefault(entry["record_a"], entry)
         why_pair.setdefault(entry["record_b"], entry)
     group_sizes = pd.Series(roots).value_counts().to_dict()
+    record_ids = records["record_id"].tolist()
     result_rows = []
     for position, root in enumerate(roots):
         kept = kept_position[root] == position
-        record_id = records.at[position, "record_id"]
+        record_id = record_ids[position]
         if kept:
             members = group_sizes[root]
-            reason = "unique" if members == 1 else _kept_reason(prefer, records, position, members)
+            reason = "unique" if members == 1 else _kept_reason(prefer, databases[position], members)
         else:
-            kept_id = records.at[kept_position[root], "record_id"]
             pair = why_pair.get(record_id, {})
-            reason = f"duplicate of {kept_id}: {pair.get('evidence', 'same group')}"
+            reason = f"duplicate of {record_ids[kept_position[root]]}: {pair.get('evidence', 'same group')}"
         result_rows.append({"record_id": record_id, "group_id": f"G{group_number[root]:06d}", "kept": kept,
                             "reason": reason})
     columns = ["record_a", "record_b", "title_similarity", "evidence"]
@@ -313,10 +603,9 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
                        pd.DataFrame(possible, columns=columns))
 
 
-def _kept_reason(prefer, records, position, members) -> str:
-    database = records.at[position, "database"] if "database" in records else ""
+def _kept_reason(prefer, database, members) -> str:
     if prefer and database in prefer:
-        return f"kept of {members}: preferred source {database}"
+        return f"kept of {members}: database {database} preferred (--prefer {','.join(prefer)})"
     return f"kept of {members}: most complete record"
 
 

@@ -1,7 +1,9 @@
 """Bibliographic records: one normalised schema, readers for database exports with format detection, writers.
 
 Every reader returns every record of the file: a record that cannot be read completely is kept with what
-could be read and reported as a :class:`~synthesis.errors.Problem` naming its line, never dropped.
+could be read and reported as a :class:`~synthesis.errors.Problem` naming its line, never dropped. A *problem*
+means data may be lost or wrong; what databases routinely write (month-only dates beside a year, a field
+repeated with the same value, notes between records, a Windows encoding) is read and at most listed as a *note*.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import pandas as pd
 
 from synthesis.archives import read_workbook_rows
 from synthesis.errors import Problem, ReviewError
-from synthesis.textfile import decode_text
+from synthesis.textfile import decode_export
 
 __all__ = ["RECORD_FIELDS", "ImportResult", "detect_format", "read_records", "read_many", "normalise_doi",
-           "first_year", "records_frame", "write_records_csv", "write_ris", "write_bibtex", "FORMATS"]
+           "first_year", "records_frame", "write_records_csv", "write_ris", "write_bibtex", "FORMATS",
+           "compare_imports"]
 
 #: The normalised record schema every reader produces (lists are joined with "; " in CSV).
 RECORD_FIELDS = ["record_id", "source_file", "line", "database", "format", "type", "title", "authors", "year",
@@ -60,13 +63,24 @@ class ImportResult:
     records : list of dict
         One dict per record, keys of :data:`RECORD_FIELDS`.
     problems : list of Problem
-        Records read only in part, and anything else a user should look at.
+        Where data may be lost or wrong: a record cut short, a field that cannot be read. They fail the
+        import's exit status and ``synthesis check``.
+    notes : list of Problem
+        What the reader did with what databases routinely write (the encoding it read, text between records,
+        a date without a year, a repeated field); they change nothing in the exit status.
+    encoding : str
+        The encoding the file was read in.
+    trailing : dict
+        Text standing between a record's end and the next record (Ovid's ``NL`` lines, links), by record id.
     """
 
     path: Path
     format: str
     records: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    encoding: str = "utf-8"
+    trailing: dict[str, str] = field(default_factory=dict)
 
 
 def _record(path: Path, fmt: str, index: int, line: int | None, **values) -> dict:
@@ -79,12 +93,22 @@ def _record(path: Path, fmt: str, index: int, line: int | None, **values) -> dic
             value = value.strip()
         record[key] = value
     record["doi"] = normalise_doi(record["doi"]) if record["doi"] else normalise_doi(record["url"]) if record["url"] else ""
-    year = record["year"]
-    record["year"] = year if isinstance(year, int) else first_year(str(year or ""))
-    if record["year"] is None and str(year or "").strip():
-        record["_year_text"] = str(year).strip()
+    # The year may stand in any of a record's date fields (PY, Y1, DA, DP, PD): the first that holds one gives it.
+    dates = values.get("year")
+    dates = [str(d or "") for d in dates] if isinstance(dates, list) else [dates]
+    years = [d if isinstance(d, int) else first_year(str(d or "")) for d in dates]
+    record["year"] = next((y for y in years if y is not None), None)
+    written = next((str(d).strip() for d in dates if str(d or "").strip()), "")
+    if record["year"] is None and written:
+        record["_year_text"] = written
     return record
 
+
+# A date without its year as databases write it: "AUG", "FEB 28", "MAR-APR", "Spring", "Summer/Fall", "//".
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|spring|summer|autumn|fall|winter"
+          r"|(?:1st|2nd|3rd|4th) quarter")
+_PARTIAL_DATE = re.compile(rf"(?i)[\s/.,-]*(?:(?:{_MONTH}|\d{{1,2}})[\s/.,-]*)*(?:{_MONTH})[\s/.,-]*(?:\d{{1,2}}[\s/.,-]*)*"
+                           r"|[\s/.,-]+")
 
 #: A field longer than this is refused: no bibliographic field is a mebibyte long, but a corrupted export is.
 FIELD_LIMIT = 2**20
@@ -97,9 +121,14 @@ def _check_record(result: ImportResult, record: dict) -> None:
                               line=record["line"], field=name,
                               hint=f"fields over {FIELD_LIMIT:,} characters mean a corrupted export; export again")
     if record["year"] is None and record.get("_year_text"):
-        result.problems.append(Problem(str(result.path), record["line"], "year",
-                                       f"{record['_year_text']!r} is not a year; left empty",
-                                       "give a four-digit year, or leave the cell empty"))
+        written = record["_year_text"]
+        if _PARTIAL_DATE.fullmatch(written):
+            result.notes.append(Problem(str(result.path), record["line"], "year", f"the date {written!r} has no "
+                                        "year; year left empty", "the database gives no year for this record"))
+        else:
+            result.problems.append(Problem(str(result.path), record["line"], "year",
+                                           f"{written!r} is not a year; left empty",
+                                           "give a four-digit year, or leave the cell empty"))
     record.pop("_year_text", None)
     if not (record["title"] or record["doi"] or record["authors"]):
         result.problems.append(Problem(str(result.path), record["line"], "title",
@@ -116,7 +145,8 @@ _WOS_TAG = re.compile(r"^([A-Z][A-Z0-9]) (.*)$|^(ER|EF)\s*$")
 _RIS_FIELDS = {
     "TY": "type", "TI": "title", "T1": "title", "CT": "title", "BT": "title",
     "AU": "authors", "A1": "authors",
-    "PY": "year", "Y1": "year", "DA": "year",
+    # (DP is the database provider in RIS, not a date; MEDLINE's DP is read by the MEDLINE reader.)
+    "PY": "year", "Y1": "year", "DA": "year", "PD": "year",
     "JF": "journal", "T2": "journal", "JO": "journal", "JA": "journal_abbrev", "J2": "journal_abbrev",
     "VL": "volume", "IS": "issue", "SP": "start_page", "EP": "end_page",
     "DO": "doi", "AB": "abstract", "N2": "abstract", "KW": "keywords", "UR": "url", "L2": "url",
@@ -135,57 +165,108 @@ def _fields_to_record(fields: dict[str, list[str]], mapping: dict[str, str]) -> 
         target = mapping.get(tag)
         if target:
             values.setdefault(target, []).extend(items)
-    single = {k: (v if k in _LIST_FIELDS else v[0]) for k, v in values.items()}
+    single = {k: (v if k in _LIST_FIELDS or k == "year" else v[0]) for k, v in values.items()}
     abbreviation = single.pop("journal_abbrev", "")
     journal = single.pop("journal", "") or abbreviation
     pages = _pages(single.pop("start_page", ""), single.pop("end_page", ""))
     return {**single, "journal": journal, "pages": single.get("pages", pages) or pages}
 
 
+# Tags that only a record carries: one of them after an ER begins a record that lacks its TY line, where a
+# note tag (NL, N1, L1 ...) or a bare line after an ER belongs to the record before.
+_BIBLIOGRAPHIC_TAGS = {"TI", "T1", "AU", "A1", "DO", "PY", "JO", "JF", "T2", "AB"}
+_OVID_NUMBER = re.compile(r"^\s*<?\d+\.?>?\s*$")
+
+
+def _ris_tag(line: str) -> str | None:
+    """The tag of an RIS line ("XY  - value"), checked by slicing: much faster than a regex per line."""
+    tag = line[:2]
+    if line[2:5] == "  -" and tag.isupper() and tag.isalnum() and (len(line) == 5 or line[5] == " "):
+        return tag
+    return None
+
+
 def _read_ris(path: Path, text: str, result: ImportResult) -> None:
+    """RIS: a record begins at TY (or, in Ovid files, at a numbered line followed by tags) and ends at ER.
+
+    What stands between an ER and the next record (Ovid's ``NL`` lines, "Link to the Ovid Full Text" lines,
+    the next record's number) is the previous record's trailing text, never a record of its own. In a file
+    with neither TY nor numbered lines, any tag after an ER begins a record.
+    """
+    # Split on newlines only: splitlines() would also break lines at form feeds and other separators that
+    # occur inside abstracts, and is slower.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    has_ty = any(line.startswith("TY  -") for line in lines)
+    numbered = not has_ty and any(_OVID_NUMBER.match(line) for line in lines)
     fields: dict[str, list[str]] = {}
     last: str | None = None
     start: int | None = None
+    previous: dict | None = None
+    trailing: list[str] = []
+    number_seen = False
 
-    def close(line_number: int | None, terminated: bool) -> None:
-        nonlocal fields, last, start
-        if start is None:
-            return
+    def close(terminated: bool) -> None:
+        nonlocal fields, last, start, previous
         record = _record(path, "ris", len(result.records) + 1, start, **_fields_to_record(fields, _RIS_FIELDS))
         if fields.get("ID") and fields["ID"][0].strip():
             record["record_id"] = fields["ID"][0].strip()
+        if fields.get("DB"):
+            record["database"] = fields["DB"][0].strip()
         if not terminated:
             result.problems.append(Problem(str(path), start, "ER", "record has no ER line; read to the next record",
                                            "the export may be truncated"))
         result.records.append(record)
         _check_record(result, record)
-        fields, last, start = {}, None, None
+        fields, last, start, previous = {}, None, None, record
 
-    # Split on newlines only: splitlines() would also break lines at form feeds and other separators that
-    # occur inside abstracts, and is slower.
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    for number, line in enumerate(text.split("\n"), start=1):
-        # A tag line is "XY  - value": checked by slicing, which is much faster than a regex per line.
-        tag = line[:2]
-        if line[2:5] == "  -" and tag.isupper() and tag.isalnum() and (len(line) == 5 or line[5] == " "):
-            value = line[6:].strip()
-            if tag == "ER":
-                close(number, True)
+    def keep_trailing() -> None:
+        if previous is not None and trailing:
+            result.trailing[previous["record_id"]] = "\n".join(trailing)
+        trailing.clear()
+
+    for number, line in enumerate(lines, start=1):
+        tag = _ris_tag(line)
+        if start is None:
+            if tag is None:
+                if _OVID_NUMBER.match(line):
+                    number_seen = True
+                elif line.strip():
+                    trailing.append(line.strip())
                 continue
-            if tag == "TY" and start is not None:
-                close(number, False)
-            if start is None:
-                start = number
-            if tag in fields:
-                fields[tag].append(value)
-            else:
-                fields[tag] = [value]
-            last = tag
-        elif start is not None and last and line.strip():
-            # A line without a tag continues the previous field (multi-line abstracts and notes).
-            fields[last][-1] = f"{fields[last][-1]} {line.strip()}".strip()
-    close(None, False)
+            begins = (tag == "TY" or tag in _BIBLIOGRAPHIC_TAGS
+                      or (not has_ty and (number_seen or not numbered or previous is None)))
+            if not begins:
+                trailing.append(line.strip())
+                continue
+            keep_trailing()
+            start, number_seen = number, False
+        if tag is None:
+            if last and line.strip():
+                # A line without a tag continues the previous field (multi-line abstracts and notes).
+                fields[last][-1] = f"{fields[last][-1]} {line.strip()}".strip()
+            continue
+        if tag == "ER":
+            close(True)
+            continue
+        if tag == "TY" and fields:
+            close(False)
+            start = number
+        value = line[6:].strip()
+        if tag in fields:
+            fields[tag].append(value)
+        else:
+            fields[tag] = [value]
+        last = tag
+    if start is not None:
+        close(False)
+    keep_trailing()
+    if result.trailing:
+        first = min(result.trailing)
+        result.notes.append(Problem(str(path), None, "ER", f"text after ER kept as the trailing text of "
+                                    f"{len(result.trailing)} record(s) (e.g. {first}: "
+                                    f"{result.trailing[first][:60]!r})", "database notes between records"))
 
 
 _MEDLINE_FIELDS = {
@@ -229,7 +310,7 @@ def _read_medline(path: Path, text: str, result: ImportResult) -> None:
 
 
 _WOS_FIELDS = {
-    "PT": "type", "TI": "title", "AU": "authors", "PY": "year", "SO": "journal", "J9": "journal_abbrev",
+    "PT": "type", "TI": "title", "AU": "authors", "PY": "year", "PD": "year", "SO": "journal", "J9": "journal_abbrev",
     "VL": "volume", "IS": "issue", "BP": "start_page", "EP": "end_page", "AR": "article_number",
     "DI": "doi", "PM": "pmid", "AB": "abstract", "DE": "keywords",
 }
@@ -283,6 +364,25 @@ def _strip_braces(value: str) -> str:
     return re.sub(r"\s+", " ", value.replace("\x01", "{").replace("\x02", "}")).strip()
 
 
+# The BibTeX fields a record is read from; a field repeated with different values among these loses data.
+_BIBTEX_READ = {"title", "author", "year", "journal", "booktitle", "volume", "number", "pages", "doi", "pmid",
+                "abstract", "url"}
+
+
+def _repeated_fields(block) -> tuple[str, bool]:
+    """What to say of an entry with repeated fields, and whether it is harmless: Scopus repeats fields such as
+    ``funding_details``; a field not read, or repeated with the same value, loses nothing."""
+    values: dict[str, list[str]] = {}
+    for item in block.ignore_error_block.fields:
+        values.setdefault(item.key.lower(), []).append(_strip_braces(str(item.value)))
+    repeated = sorted(k for k, v in values.items() if len(v) > 1)
+    conflicting = [k for k in repeated if k in _BIBTEX_READ and len(set(values[k])) > 1]
+    if conflicting:
+        return (f"field(s) {', '.join(conflicting)} appear twice with different values; the last value is kept",
+                False)
+    return f"field(s) {', '.join(repeated)} appear twice (same value, or a field not read); read as one", True
+
+
 def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
@@ -298,11 +398,10 @@ def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
     entries = [(entry, None) for entry in library.entries]
     for block in library.failed_blocks:
         if isinstance(block, DuplicateFieldKeyBlock):
-            keys = ", ".join(sorted(block.duplicate_keys))
-            entries.append((block.ignore_error_block, f"field(s) {keys} appear twice; the first value is kept"))
+            entries.append((block.ignore_error_block, _repeated_fields(block)))
         elif isinstance(block, DuplicateBlockKeyBlock) and block.ignore_error_block is not None:
-            entries.append((block.ignore_error_block, f"the key {block.key!r} repeats an earlier entry's; "
-                                                      "kept as a record of its own"))
+            entries.append((block.ignore_error_block, (f"the key {block.key!r} repeats an earlier entry's; "
+                                                       "kept as a record of its own", False)))
         else:
             line = getattr(block, "start_line", None)
             reason = str(block.error) or type(block.error).__name__
@@ -324,7 +423,10 @@ def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
                          keywords=[k for k in re.split(r";|,", fields.get("author_keywords") or fields.get("keywords", ""))],
                          url=fields.get("url", ""))
         if note:
-            result.problems.append(Problem(str(path), record["line"], "entry", note, "the export repeats it"))
+            message, harmless = note
+            (result.notes if harmless else result.problems).append(
+                Problem(str(path), record["line"], "entry", message, "the export repeats it" if harmless else
+                        "check which value is right in the database the file came from"))
         result.records.append(record)
         _check_record(result, record)
     result.records.sort(key=lambda r: r["line"] or 0)
@@ -338,7 +440,7 @@ _COLUMN_SYNONYMS = {
     "record_id": ["id", "key", "recordid", "ut", "eid", "an"],
     "title": ["title", "articletitle", "documenttitle", "ti", "t1"],
     "authors": ["authors", "author", "au", "a1"],
-    "year": ["year", "publicationyear", "py", "pubyear", "y1", "date", "da"],
+    "year": ["year", "publicationyear", "py", "pubyear", "y1", "yr", "date", "da"],
     "journal": ["journal", "sourcetitle", "publicationtitle", "so", "jo", "jf", "t2", "secondarytitle", "journalname",
                 "booktitle"],
     "volume": ["volume", "vl"],
@@ -352,7 +454,49 @@ _COLUMN_SYNONYMS = {
     "keywords": ["keywords", "authorkeywords", "manualtags", "de", "kw"],
     "type": ["type", "documenttype", "itemtype", "entrytype", "pt", "ty"],
     "url": ["url", "link", "ur"],
+    "database": ["db", "database"],
 }
+
+# Headers that say which database wrote a CSV: every named column must be present.
+_CSV_DATABASES = [({"eid", "sourcetitle", "documenttype"}, "Scopus"),
+                  ({"pmid", "citation", "firstauthor", "journalbook"}, "PubMed"),
+                  ({"documenttitle", "ieeeterms"}, "IEEE Xplore"),
+                  ({"ut", "pt", "so"}, "Web of Science")]
+
+
+def _csv_database(header: list[str]) -> str:
+    squashed = {re.sub(r"[^a-z0-9]", "", h.lower()) for h in header}
+    return next((name for columns, name in _CSV_DATABASES if columns <= squashed), "")
+
+
+def _ebsco_flattened(header: list[str], rows: Iterable[tuple[int, list[str]]]):
+    """EBSCO's CSV (CINAHL): the JSON of each record flattened into columns such as ``artinfo/tig/atl`` and
+    numbered ``artinfo/aug/au/0``, ``artinfo/aug/au/1``; turned into the columns the generic reader knows."""
+    columns = {name: index for index, name in enumerate(header)}
+
+    def numbered(cells, stem):
+        found = sorted((int(m.group(1)), i) for n, i in columns.items() if (m := re.fullmatch(re.escape(stem) + r"/(\d+)", n)))
+        return [cells[i].strip() for _, i in found if i < len(cells) and cells[i].strip()]
+
+    def cell(cells, name):
+        index = columns.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    identifiers = sorted({int(m.group(1)) for n in columns if (m := re.fullmatch(r"artinfo/ui/(\d+)/_type", n))})
+    new_header = ["Title", "Authors", "Journal", "Year", "Volume", "Issue", "Pages", "DOI", "PMID", "Abstract",
+                  "Type", "URL", "Database"]
+
+    def converted():
+        for line, cells in rows:
+            ids = {cell(cells, f"artinfo/ui/{n}/_type").lower(): cell(cells, f"artinfo/ui/{n}/__text")
+                   for n in identifiers}
+            yield line, [cell(cells, "artinfo/tig/atl"), "; ".join(numbered(cells, "artinfo/aug/au")),
+                         cell(cells, "jinfo/jtl"), cell(cells, "pubinfo/dt/_year") or cell(cells, "pubinfo/dt/__text"),
+                         cell(cells, "pubinfo/vid"), cell(cells, "pubinfo/iid"), cell(cells, "artinfo/ppf"),
+                         ids.get("doi", ""), ids.get("pmid", ""), " ".join(numbered(cells, "artinfo/ab")),
+                         cell(cells, "artinfo/pubtype"), cell(cells, "header/displayInfo/pLink/url"),
+                         cell(cells, "header/_longDbName") or "EBSCO"]
+    return new_header, converted()
 
 
 def _column_map(header: list[str]) -> dict[str, list[int]]:
@@ -366,9 +510,20 @@ def _column_map(header: list[str]) -> dict[str, list[int]]:
     return mapping
 
 
+def _unbraced(cell: str) -> str:
+    """A cell without the BibTeX braces some exports (BASE) keep around whole values."""
+    cell = cell.strip()
+    if cell.startswith("{") and cell.endswith("}") and cell.count("{") == 1 and cell.count("}") == 1:
+        return cell[1:-1].strip()
+    return cell
+
+
 def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tuple[int, list[str]]],
                      result: ImportResult) -> None:
+    if "artinfo/tig/atl" in header:
+        header, rows = _ebsco_flattened(header, rows)
     mapping = _column_map(header)
+    database = _csv_database(header)
     if "title" not in mapping and "doi" not in mapping:
         raise ReviewError(path, "no title or DOI column", line=1, field="header",
                           hint="name a column Title (or TI) and one DOI; columns found: " + ", ".join(header[:12]))
@@ -378,15 +533,21 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
         if len(cells) != len(header):
             result.problems.append(Problem(str(path), line, "row", f"row has {len(cells)} cells, the header has "
                                            f"{len(header)}; read as far as the cells go", "quote cells with commas"))
-        value = {name: next((cells[i] for i in columns if i < len(cells) and cells[i].strip()), "")
+        value = {name: _unbraced(next((cells[i] for i in columns if i < len(cells) and cells[i].strip()), ""))
                  for name, columns in mapping.items()}
+        if not first_year(value.get("year")) and first_year(value.get("journal")):
+            # Ovid's Embase CSV has no year column: the year stands in the source ("Lancet. 2023. 401(3)").
+            value["year"] = str(first_year(value["journal"]))
         authors = value.get("authors", "")
-        split = re.split(r"\s+and\s+|;\s*", authors) if (" and " in authors or ";" in authors) else [authors]
+        # Ovid's CSV puts one author per line, others separate them with ";" or " and ".
+        split = (re.split(r"\s*\n\s*|\s+and\s+|;\s*", authors) if (" and " in authors or ";" in authors
+                 or "\n" in authors) else [authors])
         record = _record(path, fmt, len(result.records) + 1, line, **{
             k: v for k, v in value.items() if k not in ("record_id", "start_page", "end_page", "authors", "pages")},
             authors=split, pages=value.get("pages") or _pages(value.get("start_page", ""), value.get("end_page", "")))
         if value.get("record_id"):
             record["record_id"] = value["record_id"].strip()
+        record["database"] = record["database"] or database
         result.records.append(record)
         _check_record(result, record)
 
@@ -456,13 +617,120 @@ def _read_endnote_xml(path: Path, text: str, result: ImportResult) -> None:
         _check_record(result, record)
 
 
+# --- PubMed's "Abstract" text format -----------------------------------------------------------------------------
+
+_ABSTRACT_START = re.compile(r"^(\d+)\. (\S.*)$")
+_ABSTRACT_META = re.compile(r"^(DOI|PMID|PMCID|Copyright|©|Conflict of interest|Update of|Update in|Comment in|"
+                            r"Comment on|Erratum in|Erratum for|Retraction in|Retraction of|Republished|"
+                            r"Expression of concern|Collaborators|Investigators|Free full text)", re.IGNORECASE)
+_AUTHOR_NAME = re.compile(r"^[^\d,:;.()]{2,80}(?:\(\d+(?:,\s*\d+)*\))?$")
+_CITATION = re.compile(r"^(?P<journal>[^.]+(?:\.[^.;\d]+)*?)\.\s+(?P<date>\d{4}[^;:.]*)"
+                       r"(?:;(?P<volume>[^(:.]*)(?:\((?P<issue>[^)]*)\))?)?(?::(?P<pages>[^.\s]+))?")
+
+
+def _read_pubmed_abstract(path: Path, text: str, result: ImportResult) -> None:
+    """PubMed's "Abstract" text: numbered records ("1. Journal. Year;Vol(Issue):Pages. doi: ..."), then the
+    title, the authors, the author information, the abstract and ``DOI:``/``PMID:`` lines, in paragraphs."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    starts = []
+    for number, line in enumerate(lines):
+        match = _ABSTRACT_START.match(line)
+        if match and int(match.group(1)) == len(starts) + 1 and (number == 0 or not lines[number - 1].strip()):
+            starts.append(number)
+    for index, first in enumerate(starts):
+        block = lines[first:starts[index + 1] if index + 1 < len(starts) else len(lines)]
+        paragraphs = [" ".join(part.strip() for part in chunk.split("\n")).strip()
+                      for chunk in "\n".join(block).split("\n\n") if chunk.strip()]
+        citation = _ABSTRACT_START.match(paragraphs[0]).group(2)
+        rest = [p for p in paragraphs[1:] if not p.startswith("[Article in ")]
+        status = ""
+        if not _CITATION.match(citation) and rest and _CITATION.match(rest[0]):
+            # A notice stands where the citation would ("795. RETRACTED ARTICLE"), the citation below it.
+            status, citation = citation, rest.pop(0)
+        title = rest.pop(0) if rest and not _ABSTRACT_META.match(rest[0]) else ""
+        authors: list[str] = []
+        if rest and not rest[0].startswith("Author information") and not _ABSTRACT_META.match(rest[0]):
+            names = [n.strip() for n in rest[0].rstrip(".").split(",")]
+            if all(_AUTHOR_NAME.match(n) for n in names):
+                authors = [re.sub(r"\(\d+(?:,\s*\d+)*\)$", "", n).strip() for n in names]
+                rest.pop(0)
+        body = [p for p in rest if not p.startswith("Author information") and not _ABSTRACT_META.match(p)
+                and not re.match(r"^\(\d+\)", p)]
+        meta = {m.group(1).upper(): m.group(2) for line in block
+                if (m := re.match(r"^(DOI|PMID): (\S+)", line.strip()))}
+        parts = _CITATION.match(citation)
+        record = _record(path, "pubmed-abstract", len(result.records) + 1, first + 1, title=title, authors=authors,
+                         type=status, year=[parts.group("date") if parts else "", citation],
+                         journal=parts.group("journal") if parts else "",
+                         volume=(parts.group("volume") or "") if parts else "",
+                         issue=(parts.group("issue") or "") if parts else "",
+                         pages=(parts.group("pages") or "") if parts else "",
+                         doi=meta.get("DOI", "") or citation, pmid=meta.get("PMID", ""), abstract=" ".join(body),
+                         database="PubMed")
+        if not record["pmid"]:
+            result.problems.append(Problem(str(path), first + 1, "PMID", "record has no PMID line; read to the next "
+                                           "record", "the export may be truncated"))
+        result.records.append(record)
+        _check_record(result, record)
+
+
+def compare_imports(first: ImportResult | pd.DataFrame, second: ImportResult | pd.DataFrame) -> pd.DataFrame:
+    """Match two imports of the same search record for record: by PMID, then DOI, then folded title.
+
+    Parameters
+    ----------
+    first, second : ImportResult or DataFrame
+        Two exports of one search (e.g. PubMed's CSV and its "Abstract" text).
+
+    Returns
+    -------
+    DataFrame
+        One row per record of either import: ``record_a``, ``record_b`` (empty where unmatched) and ``matched_by``
+        (``pmid``, ``doi``, ``title`` or ``unmatched``). The two agree when no row is ``unmatched``.
+    """
+    frames = [records_frame(x.records) if isinstance(x, ImportResult) else x for x in (first, second)]
+
+    def title_key(value) -> str:
+        text = unicodedata.normalize("NFKD", str(value or "")).lower()
+        return re.sub(r"[^a-z0-9]+", "", text)
+
+    keys = {"pmid": lambda f: f["pmid"].fillna("").astype(str).str.strip(),
+            "doi": lambda f: f["doi"].fillna("").map(normalise_doi),
+            "title": lambda f: f["title"].map(title_key)}
+    unmatched_a, unmatched_b = list(frames[0].index), list(frames[1].index)
+    rows = []
+    for name, key in keys.items():
+        values_a, values_b = key(frames[0]), key(frames[1])
+        index_b: dict[str, list[int]] = {}
+        for position in unmatched_b:
+            if values_b[position]:
+                index_b.setdefault(values_b[position], []).append(position)
+        still_a = []
+        for position in unmatched_a:
+            candidates = index_b.get(values_a[position]) if values_a[position] else None
+            if candidates:
+                partner = candidates.pop(0)
+                unmatched_b.remove(partner)
+                rows.append({"record_a": frames[0].at[position, "record_id"],
+                             "record_b": frames[1].at[partner, "record_id"], "matched_by": name})
+            else:
+                still_a.append(position)
+        unmatched_a = still_a
+    rows += [{"record_a": frames[0].at[p, "record_id"], "record_b": "", "matched_by": "unmatched"} for p in unmatched_a]
+    rows += [{"record_a": "", "record_b": frames[1].at[p, "record_id"], "matched_by": "unmatched"} for p in unmatched_b]
+    return pd.DataFrame(rows, columns=["record_a", "record_b", "matched_by"])
+
+
 # --- detection and dispatch --------------------------------------------------------------------------------------
 
-FORMATS = ["ris", "medline", "wos", "bibtex", "csv", "tsv", "xlsx", "endnote-xml"]
+FORMATS = ["ris", "medline", "wos", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "pubmed-abstract"]
+
+#: The database a format always comes from.
+_FORMAT_DATABASES = {"medline": "PubMed", "pubmed-abstract": "PubMed", "wos": "Web of Science"}
 
 
-def _decode(path: Path, data: bytes) -> str:
-    return decode_text(path, data, "export again as UTF-8, or convert the file (e.g. from Latin-1) first", utf16=True)
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    return decode_export(path, data, "export the file again, as UTF-8 if the database offers it")
 
 
 def detect_format(path: str | Path, text: str | None = None) -> str:
@@ -476,7 +744,7 @@ def detect_format(path: str | Path, text: str | None = None) -> str:
     if head_bytes.startswith(b"PK"):
         return "xlsx"
     if text is None:
-        text = _decode(path, path.read_bytes())
+        text = _decode(path, path.read_bytes())[0]
     lines = [line for line in text.splitlines()[:200] if line.strip()]
     head = "\n".join(lines[:60])
     if head.lstrip().startswith("<?xml") or "<records>" in head[:2000]:
@@ -487,6 +755,8 @@ def detect_format(path: str | Path, text: str | None = None) -> str:
         return "medline"
     if any(_RIS_TAG.match(line) for line in lines):
         return "ris"
+    if lines and re.match(r"^1\. \S", lines[0]) and re.search(r"^PMID: \d+", text, re.MULTILINE):
+        return "pubmed-abstract"
     if re.search(r"^\s*@\w+\s*[{(]", head, re.MULTILINE):
         return "bibtex"
     first = lines[0] if lines else ""
@@ -495,13 +765,14 @@ def detect_format(path: str | Path, text: str | None = None) -> str:
     if "," in first or path.suffix.lower() == ".csv":
         return "csv"
     raise ReviewError(path, "the format could not be recognised", line=1, field="format",
-                      hint="supported: RIS, MEDLINE/.nbib, Web of Science, BibTeX, CSV, TSV, XLSX, EndNote XML")
+                      hint="supported: RIS, MEDLINE/.nbib, Web of Science, BibTeX, CSV, TSV, XLSX, EndNote XML, "
+                           "PubMed Abstract text")
 
 
 _READERS: dict[str, Callable[[Path, str, ImportResult], None]] = {
     "ris": _read_ris, "medline": _read_medline, "wos": _read_wos_tagged, "bibtex": _read_bibtex,
     "csv": lambda p, t, r: _read_delimited(p, t, r, ","), "tsv": lambda p, t, r: _read_delimited(p, t, r, "\t"),
-    "endnote-xml": _read_endnote_xml,
+    "endnote-xml": _read_endnote_xml, "pubmed-abstract": _read_pubmed_abstract,
 }
 
 
@@ -515,7 +786,9 @@ def read_records(path: str | Path, fmt: str | None = None, database: str = "") -
     fmt : str, optional
         One of :data:`FORMATS`; detected from the content when not given.
     database : str
-        The database the export came from, stored on each record.
+        The database the export came from, stored on each record; when empty, the database the file names
+        (RIS ``DB``, Ovid's ``DB`` column, EBSCO's database name) or that its format implies (PubMed, Web of
+        Science, Scopus, IEEE Xplore), else empty.
 
     Returns
     -------
@@ -535,28 +808,40 @@ def read_records(path: str | Path, fmt: str | None = None, database: str = "") -
         result = ImportResult(path, "xlsx")
         _read_xlsx(path, result)
     else:
-        text = _decode(path, path.read_bytes())
-        result = ImportResult(path, fmt or detect_format(path, text))
+        text, encoding = _decode(path, path.read_bytes())
+        result = ImportResult(path, fmt or detect_format(path, text), encoding=encoding)
+        if encoding not in ("utf-8", "utf-8-sig"):
+            result.notes.append(Problem(str(path), None, "encoding", f"read as {encoding}", "the file is not UTF-8"))
         _READERS[result.format](path, text, result)
     if not result.records:
         raise ReviewError(path, f"no records in this {result.format} file", line=1, field="records",
                           hint="the export may have failed or be empty; export the search results again")
-    seen: dict[str, int] = {}
+    seen: dict[str, dict] = {}
+    implied = _FORMAT_DATABASES.get(result.format, "")
     for index, record in enumerate(result.records, start=1):
-        record["database"] = database
-        if record["record_id"] in seen:
-            result.problems.append(Problem(str(path), record["line"], "ID", f"id {record['record_id']!r} repeats the "
-                                           f"record on line {seen[record['record_id']]}; numbered instead",
-                                           "ids in one export should be unique"))
+        record["database"] = database or record["database"] or implied
+        earlier = seen.get(record["record_id"])
+        if earlier is not None:
+            # The same row exported twice loses nothing (a note); a different record under the same id is renamed.
+            identical = all(earlier[k] == record[k] for k in RECORD_FIELDS if k not in ("record_id", "line"))
+            (result.notes if identical else result.problems).append(Problem(
+                str(path), record["line"], "ID", f"id {record['record_id']!r} repeats the record on line "
+                f"{earlier['line']}{' (the same record)' if identical else ''}; numbered instead",
+                "the database exported this record twice" if identical else "ids in one export should be unique"))
             record["record_id"] = f"{path.stem}-{index:05d}"
-        seen.setdefault(record["record_id"], record["line"])
+        seen.setdefault(record["record_id"], record)
         record.pop("_year_text", None)
     return result
 
 
-def read_many(paths: Iterable[str | Path]) -> tuple[list[ImportResult], pd.DataFrame]:
-    """Read several exports; returns each file's result and all records in one table (ids kept unique)."""
-    results = [read_records(p) for p in paths]
+def read_many(paths: Iterable[str | Path], databases: list[str] | None = None
+              ) -> tuple[list[ImportResult], pd.DataFrame]:
+    """Read several exports; returns each file's result and all records in one table (ids kept unique).
+
+    ``databases``, when given, names the database of each file in order (see :func:`read_records`).
+    """
+    paths = list(paths)
+    results = [read_records(p, database=d) for p, d in zip(paths, databases or [""] * len(paths), strict=True)]
     frame = records_frame([r for result in results for r in result.records])
     if frame["record_id"].duplicated().any():
         # Ids repeat across files (two exports numbered alike): prefix each with its file's position.

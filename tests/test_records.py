@@ -4,6 +4,7 @@ import pytest
 
 from synthesis.errors import ReviewError
 from synthesis.records import (
+    compare_imports,
     detect_format,
     normalise_doi,
     read_records,
@@ -66,11 +67,21 @@ def test_wos_multiline_title_and_authors(shared):
     assert record["title"].endswith("its subunit (B820)") and record["authors"].count(";") == 3
 
 
-def test_duplicate_bibtex_field_is_kept_with_a_problem(shared):
-    """A BibTeX entry repeating a field is read, not dropped, and the repetition is reported."""
+def test_scopus_repeated_field_is_a_note(shared):
+    """Scopus BibTeX repeating funding_details is read whole, with a note and no problem (exports stay unedited)."""
     result = read_records(shared / "fixtures/exports/synthesisr/Scopus_bib_example.bib")
-    assert result.records[0]["doi"] == "10.1080/20964129.2020.1722034"
-    assert "funding_details" in result.problems[0].message
+    assert result.records[0]["doi"] == "10.1080/20964129.2020.1722034" and not result.problems
+    assert any("funding_details" in note.message for note in result.notes)
+
+
+def test_repeated_bibtex_field_with_different_values_is_a_problem(tmp_path):
+    """A field the record is read from, repeated with two different values, may be wrong: a problem."""
+    path = tmp_path / "t.bib"
+    path.write_text("@article{a,\n  title = {One},\n  year = {2020},\n  year = {2021},\n"
+                    "  funding_details = {X},\n  funding_details = {Y}\n}\n")
+    result = read_records(path)
+    assert result.records[0]["year"] == 2021
+    assert [p.message.split(" appear")[0] for p in result.problems] == ["field(s) year"]
 
 
 def test_record_without_er_is_kept(tmp_path):
@@ -90,13 +101,22 @@ def test_broken_bibtex_entry_is_reported_not_dropped(tmp_path):
     assert len(result.records) == 2 and any(p.line == 3 for p in result.problems)
 
 
-def test_not_utf8_names_the_line(tmp_path):
-    """A Latin-1 export is refused with the line of the first bad byte and a hint."""
+def test_windows_1252_export_is_read_with_a_note(tmp_path):
+    """A CSV saved on Windows (cp1252 bytes such as 0xa9 and 0xe9) is read, the encoding given as a note."""
+    path = tmp_path / "t.csv"
+    path.write_bytes("Title,Year\nCaf\xe9 groups \xa9 2020,2020\n".encode("cp1252"))
+    result = read_records(path)
+    assert result.records[0]["title"] == "Caf\xe9 groups \xa9 2020" and not result.problems
+    assert result.encoding == "windows-1252" and [n.field for n in result.notes] == ["encoding"]
+
+
+def test_mixed_encodings_are_refused_naming_the_line(tmp_path):
+    """UTF-8 characters beside a Latin-1 byte fit no one encoding: refused with the line of the bad byte."""
     path = tmp_path / "t.ris"
-    path.write_bytes("TY  - JOUR\nTI  - Caf\xe9\nER  - \n".encode("latin-1"))
+    path.write_bytes("TY  - JOUR\nTI  - Caf\u00e9\nER  - \n".encode() + "TY  - JOUR\nTI  - Caf\xe9\nER  - \n".encode("latin-1"))
     with pytest.raises(ReviewError) as caught:
         read_records(path)
-    assert caught.value.problem.line == 2 and "UTF-8" in caught.value.problem.hint
+    assert caught.value.problem.line == 5 and caught.value.problem.field == "encoding"
 
 
 def test_utf16_is_read(tmp_path):
@@ -219,3 +239,214 @@ def test_xlsx(tmp_path):
     workbook.save(tmp_path / "r.xlsx")
     result = read_records(tmp_path / "r.xlsx")
     assert [r["title"] for r in result.records] == ["A study", "Another"] and result.records[1]["line"] == 4
+
+
+# --- files shaped like real exports (written here from each format's documentation) -------------------------
+
+OVID_RIS = """1.
+TY  - JOUR
+DB  - Embase
+ID  - 2001
+TI  - Hearing aids in older adults
+AU  - Smith, A.
+PY  - 2020
+ER  - 
+NL  - https://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=emed21&NEWS=N&AN=2001
+Link to the Ovid Full Text or citation:
+http://example.org/resolver?id=2001
+
+2.
+TY  - JOUR
+DB  - Embase
+ID  - 2002
+TI  - Cochlear implants in children
+AU  - Jones, B.
+PY  - 2019
+ER  - 
+NL  - https://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=emed21&NEWS=N&AN=2002
+
+3.
+TY  - JOUR
+DB  - Embase
+ID  - 2003
+TI  - Tinnitus and sleep
+PY  - 2021
+ER  - 
+"""
+
+
+def test_ovid_text_after_er_is_trailing_text_not_records(tmp_path):
+    """Ovid's NL lines, link lines and record numbers after ER belong to the record above; no phantom records."""
+    path = tmp_path / "ovid.ris"
+    path.write_text(OVID_RIS)
+    result = read_records(path)
+    assert [r["record_id"] for r in result.records] == ["2001", "2002", "2003"] and not result.problems
+    assert result.trailing["2001"].startswith("NL  - https://ovidsp") and "Link to the Ovid" in result.trailing["2001"]
+    assert {r["database"] for r in result.records} == {"Embase"}
+    assert [n.field for n in result.notes] == ["ER"]
+
+
+def test_numbered_records_without_ty_begin_at_their_number(tmp_path):
+    """In an Ovid file without TY lines a record begins at its number; the NL line after ER stays trailing text."""
+    path = tmp_path / "ovid.ris"
+    path.write_text("1.\nTI  - One\nPY  - 2020\nER  - \nNL  - note\n\n2.\nTI  - Two\nPY  - 2021\nER  - \n")
+    result = read_records(path)
+    assert [r["title"] for r in result.records] == ["One", "Two"] and not result.problems
+
+
+def test_record_missing_ty_after_er_is_still_a_record(tmp_path):
+    """A record that lacks TY but carries a title after ER is read as a record, not swallowed as trailing text."""
+    path = tmp_path / "t.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nER  - \nTI  - Two\nPY  - 2020\nER  - \n")
+    assert [r["title"] for r in read_records(path).records] == ["One", "Two"]
+
+
+def test_partial_dates_read_without_problems(tmp_path):
+    """WoS/EndNote dates (DA AUG, FEB 28, MAR-APR, Y1 2019//, 2019/05/01/) give the year; no problem is raised."""
+    path = tmp_path / "wos.ris"
+    dates = ["PY  - 2018\nDA  - AUG", "DA  - FEB 28\nPY  - 2017", "PY  - 2016\nDA  - MAR-APR", "Y1  - 2019//",
+             "DA  - 2019/05/01/", "PD  - JUN\nPY  - 2015"]
+    path.write_text("".join(f"TY  - JOUR\nTI  - Paper {n}\n{d}\nER  - \n\n" for n, d in enumerate(dates)))
+    result = read_records(path)
+    assert [r["year"] for r in result.records] == [2018, 2017, 2016, 2019, 2019, 2015]
+    assert not result.problems and not result.notes
+
+
+def test_date_without_any_year_is_a_note(tmp_path):
+    """A month with no year anywhere in the record is a note, and the year stays empty."""
+    path = tmp_path / "t.ris"
+    path.write_text("TY  - JOUR\nTI  - Paper\nDA  - AUG\nER  - \n")
+    result = read_records(path)
+    assert result.records[0]["year"] is None and not result.problems
+    assert "'AUG' has no year" in result.notes[0].message
+
+
+def test_utf8_with_bom_and_utf16_read_without_notes_for_utf8(tmp_path):
+    """UTF-8 with a byte-order mark is read silently; UTF-16 is read and named in a note."""
+    utf8, utf16 = tmp_path / "a.ris", tmp_path / "b.ris"
+    utf8.write_bytes("TY  - JOUR\nTI  - Résumé\nER  - \n".encode("utf-8-sig"))
+    utf16.write_bytes("TY  - JOUR\nTI  - Résumé\nER  - \n".encode("utf-16"))
+    assert read_records(utf8).notes == [] and read_records(utf8).records[0]["title"] == "Résumé"
+    assert read_records(utf16).encoding == "utf-16" and read_records(utf16).records[0]["title"] == "Résumé"
+
+
+EBSCO_CSV = (
+    "jinfo/jtl,pubinfo/dt/_year,pubinfo/vid,pubinfo/iid,artinfo/ui/0/_type,artinfo/ui/0/__text,artinfo/ui/1/_type,"
+    "artinfo/ui/1/__text,artinfo/ppf,artinfo/tig/atl,artinfo/aug/au/0,artinfo/aug/au/1,artinfo/ab/0,"
+    "artinfo/pubtype,header/_longDbName\n"
+    "Ear and Hearing,2021,42,3,doi,10.1097/AUD.0000000000000001,pmid,33000001,12,Hearing loss phenotypes,"
+    "Lee A,Kim B,Background: we studied.,Academic Journal,CINAHL Plus\n"
+    "Audiology Today,2020,,,pmid,33000002,,,,Noise at work,Park C,,,Periodical,CINAHL Plus\n")
+
+
+def test_ebsco_flattened_csv(tmp_path):
+    """EBSCO's JSON-flattened CSV (artinfo/tig/atl, numbered author columns) reads titles, authors, DOI, PMID."""
+    path = tmp_path / "cinahl.csv"
+    path.write_text(EBSCO_CSV)
+    first, second = read_records(path).records
+    assert (first["title"], first["authors"], first["doi"], first["pmid"], first["volume"], first["issue"]) == (
+        "Hearing loss phenotypes", "Lee A; Kim B", "10.1097/aud.0000000000000001", "33000001", "42", "3")
+    assert (second["pmid"], second["authors"], first["database"]) == ("33000002", "Park C", "CINAHL Plus")
+
+
+PUBMED_ABSTRACT = """1. Ear Hear. 2021 May;42(3):12-20. doi: 10.1097/AUD.0000000000000001.
+
+Hearing loss phenotypes.
+
+Lee A(1), Kim B.
+
+Author information:
+(1)Department of Audiology.
+
+BACKGROUND: We studied phenotypes.
+
+DOI: 10.1097/AUD.0000000000000001
+PMID: 33000001
+
+
+2. RETRACTED ARTICLE
+
+J Healthc Eng. 2022 Feb 21;2022:3978627. doi: 10.1155/2022/3978627.
+
+Noise at work.
+
+Park C.
+
+PMID: 33000002 [Indexed for MEDLINE]
+"""
+
+PUBMED_CSV = ("PMID,Title,Authors,Citation,First Author,Journal/Book,Publication Year,Create Date,PMCID,"
+              "NIHMS ID,DOI\n"
+              "33000001,Hearing loss phenotypes,\"Lee A, Kim B.\",Ear Hear. 2021,Lee A,Ear Hear,2021,2021/01/01,,,"
+              "10.1097/AUD.0000000000000001\n"
+              "33000002,Noise at work,Park C.,J Healthc Eng. 2022,Park C,J Healthc Eng,2022,2022/01/01,,,\n")
+
+
+def test_pubmed_abstract_text_and_its_csv_agree(tmp_path):
+    """PubMed's Abstract text format is read (PMIDs, DOI, citation parts) and matches the CSV of the same search."""
+    text, table = tmp_path / "pubmed_abstracts.txt", tmp_path / "pubmed.csv"
+    text.write_text(PUBMED_ABSTRACT)
+    table.write_text(PUBMED_CSV)
+    result = read_records(text)
+    assert result.format == "pubmed-abstract" and not result.problems
+    first, second = result.records
+    assert (first["pmid"], first["title"], first["authors"], first["year"], first["volume"], first["pages"]) == (
+        "33000001", "Hearing loss phenotypes.", "Lee A; Kim B", 2021, "42", "12-20")
+    assert (second["pmid"], second["type"], second["year"], second["database"]) == (
+        "33000002", "RETRACTED ARTICLE", 2022, "PubMed")
+    matches = compare_imports(result, read_records(table))
+    assert list(matches["matched_by"]) == ["pmid", "pmid"]
+
+
+def test_compare_imports_reports_what_is_unmatched(tmp_path):
+    """A record only one import holds is listed as unmatched on its side."""
+    table = tmp_path / "pubmed.csv"
+    table.write_text(PUBMED_CSV)
+    frame = records_frame(read_records(table).records)
+    matches = compare_imports(frame, frame.iloc[:1])
+    assert matches.to_dict("records")[-1] == {"record_a": frame.at[1, "record_id"], "record_b": "",
+                                              "matched_by": "unmatched"}
+
+
+def test_database_from_the_file_or_given(tmp_path):
+    """Ovid's DB column and Scopus' header name the database; a given name wins."""
+    ovid, scopus = tmp_path / "ovid.csv", tmp_path / "scopus.csv"
+    ovid.write_text("ORN,VN,DB,TI,YR\n1,Ovid Technologies,APA PsycInfo,Paper one,2020\n")
+    scopus.write_text("Authors,Title,Year,Source title,Document Type,EID\nLee A.,Paper two,2021,Ear,Article,2-s2.0-1\n")
+    assert read_records(ovid).records[0]["database"] == "APA PsycInfo"
+    assert read_records(scopus).records[0]["database"] == "Scopus"
+    assert read_records(scopus, database="My Scopus").records[0]["database"] == "My Scopus"
+
+
+def test_rows_exported_twice_are_a_note(tmp_path):
+    """The same row twice under one id (BASE does this) is a note; a different record under that id a problem."""
+    path = tmp_path / "base.csv"
+    path.write_text("ID,title,year\nr1,One,2020\nr1,One,2020\nr2,Two,2021\n")
+    result = read_records(path)
+    assert not result.problems and "(the same record)" in result.notes[0].message
+    assert len(result.records) == 3
+
+
+SNHL_COUNTS = {"medline.csv": 859, "psychinfo.csv": 58, "embase.csv": 568, "cinahl.csv": 168, "ieee.csv": 93,
+               "scopus.csv": 709, "github.csv": 155, "base.csv": 85, "pubmed_abstracts.txt": 859}
+
+
+@pytest.fixture
+def snhl(shared):
+    folder = shared / "open-reviews/snhl-phenotyping/data/search_returns"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    return folder
+
+
+@pytest.mark.parametrize("name", sorted(SNHL_COUNTS))
+def test_snhl_exports_read_with_published_counts(snhl, name):
+    """Each real export of the SNHL review reads with the authors' count and without a problem."""
+    result = read_records(snhl / name)
+    assert len(result.records) == SNHL_COUNTS[name] and not result.problems
+
+
+def test_snhl_pubmed_text_agrees_with_medline_csv(snhl):
+    """The PubMed Abstract text and the MEDLINE CSV of the same search match record for record."""
+    matches = compare_imports(read_records(snhl / "pubmed_abstracts.txt"), read_records(snhl / "medline.csv"))
+    assert len(matches) == 859 and (matches["matched_by"] != "unmatched").all()

@@ -72,9 +72,10 @@ def files() -> dict[str, bytes]:
     utf8 = _RIS.encode()
     return {
         # records
-        "records/latin1.ris": "TY  - JOUR\nTI  - Apoio de pares às mães\nER  - \n".encode("latin-1"),
+        # A byte Windows-1252 leaves undefined (0x81) fits no encoding an export is written in.
+        "records/undefined_byte.ris": b"TY  - JOUR\nTI  - Apoio de pares\x81\nER  - \n",
         "records/utf16_no_bom.ris": _RIS.encode("utf-16-le"),
-        "records/mixed_encoding.ris": utf8 + "TY  - JOUR\nTI  - Caf\u00e9 groups\nER  - \n".encode("latin-1"),
+        "records/mixed_encoding.ris": _RIS.replace("mothers", "m\u00e3es").encode() + "TY  - JOUR\nTI  - Caf\u00e9 groups\nER  - \n".encode("latin-1"),
         "records/nul_bytes.csv": b"title,year\nPeer support,2020\nBroken\x00row,2021\n",
         "records/binary.ris": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
         "records/corrupt.xlsx": _workbook([["title", "year"], ["Peer support", "2020"]])[:300],
