@@ -372,12 +372,14 @@ def _studies(args) -> int:
 
     folder = resolve_review(args.review)
     target = Path(args.output) if args.output else Path(folder) / "studies.csv"
-    if target.exists() and not args.force:
+    header_only = target.is_file() and len([l for l in target.read_text(encoding="utf-8", errors="replace")
+                                               .splitlines() if l.strip()]) <= 1
+    if target.exists() and not header_only and not args.force:
         # Refused before the review is loaded: an existing studies.csv with gaps would stop the loading first.
         raise ReviewError(display_path(target), "exists and may hold edits", field="output",
                           hint="pass --force to replace it, or -o another file")
     review = load_review(folder)
-    studies, problems = write_studies(review, target, overwrite=args.force)
+    studies, problems = write_studies(review, target, overwrite=args.force or header_only)
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{len(studies)} included studies written to {display_path(target)}"
