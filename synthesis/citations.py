@@ -11,7 +11,8 @@ from synthesis.paths import resolve_review
 from synthesis.records import read_many
 from synthesis.review import Review, load_review
 
-__all__ = ["reference_list_files", "read_reference_lists", "read_reference_files", "shared_references", "import_summary"]
+__all__ = ["reference_list_files", "read_reference_lists", "read_reference_files", "shared_references",
+           "import_summary"]
 
 
 def reference_list_files(review: Review) -> list[Path]:

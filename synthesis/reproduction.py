@@ -236,8 +236,9 @@ def _within(place: str, places: set[str]) -> bool:
 
 def _related(place: str, places: set[str]) -> bool:
     """Whether ``place`` and one of ``places`` name the same part of the paper (a table, a section)."""
-    return any(_within(place, {other}) or _within(other, {place}) or re.split("[,:]", place)[0] == re.split("[,:]", other)[0]
-               for other in places)
+    def head(text: str) -> str:
+        return re.split("[,:]", text)[0]
+    return any(_within(place, {other}) or _within(other, {place}) or head(place) == head(other) for other in places)
 
 
 def claim_audit(review: Review) -> pd.DataFrame:
@@ -373,7 +374,8 @@ def coverage(review: Review) -> pd.DataFrame:
     computable = claims["status"] != "not computable"
     counts = {kind: int((computable & (claims["kind"] == kind)).sum()) for kind in KINDS}
     counts["not computable"] = int((~computable).sum())
-    rows = [{"check": check, "numbers": n, "percent": round_half_up(percent(n, len(claims)), 1) if len(claims) else None}
+    rows = [{"check": check, "numbers": n,
+             "percent": round_half_up(percent(n, len(claims)), 1) if len(claims) else None}
             for check, n in counts.items()]
     rows.append({"check": "self-checks of the paper", "numbers": len(checks), "percent": None})
     return pd.DataFrame(rows, columns=["check", "numbers", "percent"])

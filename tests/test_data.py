@@ -79,7 +79,8 @@ def _reference_records(review):
 
 @pytest.mark.parametrize(("slug", "record", "year"), [
     ("perinatal-peer-support", "McLeish2023-ref083", "2019"), ("perinatal-peer-support", "McLeish2023-ref084", "2020"),
-    ("peer-relationship-appear", "Hackmann2025-ref007", "1993"), ("peer-relationship-appear", "Hackmann2025-ref013", "2019")])
+    ("peer-relationship-appear", "Hackmann2025-ref007", "1993"),
+    ("peer-relationship-appear", "Hackmann2025-ref013", "2019")])
 def test_reference_years_are_the_printed_ones(shared, slug, record, year):
     """The corrected years are the last year the seed's reference prints (not a year inside its title)."""
     from synthesis import load_review
@@ -118,8 +119,9 @@ def test_reference_fields_hold_one_thing(slug):
 def test_dois_from_the_pubmed_page(shared, ibrahim):
     """Every DOI the PubMed page gives for one of Ibrahim's references is on that reference."""
     page = (shared / "seeds" / "002_76d806006873e420.txt").read_text(encoding="utf-8")
-    cited = re.findall(r"^([A-Z][A-Za-z'-]+) [A-Z]+,.*?\. (\d{4});.*?DOI: (10\.\S+?)\.?\s", page.split("References", 1)[1],
-                       flags=re.MULTILINE)
+    references = page.split("References", 1)[1]
+    entry = r"^([A-Z][A-Za-z'-]+) [A-Z]+,.*?\. (\d{4});.*?DOI: (10\.\S+?)\.?\s"  # first author, year, DOI
+    cited = re.findall(entry, references, flags=re.MULTILINE)
     records = _reference_records(ibrahim)
     assert len(cited) >= 4
     for surname, _, doi in cited:
@@ -152,7 +154,8 @@ def test_interventions_based_on_number_5(shared, mcleish):
     listed = re.search(r"interventions (#[\d, and]+) being based on the approach piloted in #5", seed).group(1)
     named = {f"I{int(n):02d}" for n in re.findall(r"\d+", listed)}
     units = mcleish.table("units.csv")
-    assert set(units.loc[units["note"].str.contains("based on the approach piloted in #5", na=False), "unit_id"]) == named
+    based = units["note"].str.contains("based on the approach piloted in #5", na=False)
+    assert set(units.loc[based, "unit_id"]) == named
 
 
 def test_appear_contexts_are_not_called_new(shared, hackmann):

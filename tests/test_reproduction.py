@@ -78,7 +78,8 @@ def _add_claim(folder, text):
 def test_audit_finds_a_claim_compared_with_itself(review_copy):
     """Counting the two theories recorded from the 'no evidence' sentence, as a reproduction, is found circular."""
     review = _add_claim(review_copy("perinatal-peer-support"),
-                        '{id: circular, claim: "no evidence for two", value: 2, computed: "count:theories?status=unsupported", '
+                        '{id: circular, claim: "no evidence for two", value: 2, '
+                        'computed: "count:theories?status=unsupported", '
                         'kind: reproduction, data_from: "Summary of theories", source: "Summary of theories, para 3"}')
     problems = reproduction.claim_audit(review).set_index("id")["problem"]
     assert "where the published number stands" in problems["circular"].iloc[0]
@@ -140,8 +141,8 @@ def test_malformed_expression_names_file_line_and_field(review_copy):
 
     folder = review_copy("psw-implementation")
     path = folder / "published.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("computed: measure:item_mean:1", "computed: measure:mean_of:1"),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("computed: measure:item_mean:1", "computed: measure:mean_of:1"), encoding="utf-8")
     problems = [p for p in check_review(folder) if p.field == "claims.computed"]
     assert len(problems) == 1 and problems[0].line and problems[0].file.endswith("published.yml")
     line = path.read_text(encoding="utf-8").splitlines()[problems[0].line - 1]
@@ -154,7 +155,8 @@ def test_malformed_expression_names_file_line_and_field(review_copy):
     ("count:studies.csv", False), ("count:units.csv?countries=UK&format~group", False),
     ("distinct:coding/links.csv:documents", False), ("top:coding/nodes.csv:3", False),
     ("measure:group_mean:experience=yes", False), ("percent:coding/nodes.csv:I01", False),
-    ("median:studies.csv", True), ("count", True), ("count:units.csv?countries", True), ("top:coding/nodes.csv:x", True),
+    ("median:studies.csv", True), ("count", True), ("count:units.csv?countries", True),
+    ("top:coding/nodes.csv:x", True),
     ("distinct:coding/links.csv", True), ("items:search/strategy.yml:databases?x=1", True), ("measure:nothing", True)])
 def test_expression_forms(expression, wrong):
     """Well-formed expressions pass; each malformed one is described."""
