@@ -5,7 +5,10 @@
 - nested counts: a theme is coded in no more papers than its context, and no node in more than were included;
 - the reference lists: page ranges that run backwards or overlap another work's in the same volume, a volume
   whose references give different years, and the same work listed with another year, volume or pages in the
-  other reviews' lists.
+  other reviews' lists;
+- citations in the text (``citations_in_text.csv``): each cited number is in the reference list, the cited work
+  is what the sentence says it is (its title, authors, or its row of studies.csv), and a concept is cited with
+  the same reference numbers wherever it is named.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from synthesis.records import normalise_doi
 from synthesis.review import Review
 
 __all__ = ["parse_ids", "page_range", "partition_checks", "nested_count_checks", "reference_checks",
-           "self_checks", "COLUMNS"]
+           "citation_checks", "self_checks", "COLUMNS"]
 
 COLUMNS = ["id", "kind", "claim", "source", "published", "computed", "status", "note"]
 
@@ -210,6 +213,63 @@ def reference_checks(review: Review) -> list[dict]:
     return rows
 
 
+def _holds(expectation: str, fields: dict) -> tuple[bool, str]:
+    """Whether a cited work's fields meet ``field~text``, ``field!~text`` or ``field=value``, and what they are."""
+    field, operator, expected = re.match(r"^([a-z_]+)(!~|~|=)(.*)$", expectation).groups()
+    value = fields.get(field)
+    values = value if isinstance(value, list) else [] if value in (None, "") else [str(value)]
+    shown = "; ".join(values) or "(none)"
+    if operator == "=":
+        return expected in values, shown
+    contains = any(expected.lower() in v.lower() for v in values)
+    return contains if operator == "~" else not contains, shown
+
+
+def citation_checks(review: Review) -> list[dict]:
+    """The citations the text makes, checked against the reference list, studies.csv and each other."""
+    citations = review.table("citations_in_text.csv")
+    frame = _reference_frame(review)
+    if citations is None or citations.empty or frame.empty:
+        return []
+    own = frame[frame["database"] == review.slug]
+    by_number = {int(m.group(1)): record for record in own.to_dict("records")
+                 if (m := re.search(r"ref0*(\d+)$", str(record["record_id"])))}
+    studies = review.table("studies.csv")
+    study_by_ref = {} if studies is None or "ref" not in studies else \
+        {int(row["ref"]): row for row in studies.to_dict("records") if row["ref"] is not None}
+    missing, contradicted, concepts = [], [], defaultdict(list)
+    checked = 0
+    for citation in citations.to_dict("records"):
+        numbers = [int(n) for n in citation["refs"]]
+        if citation.get("concept"):
+            concepts[citation["concept"]].append((citation["section"], tuple(numbers)))
+        for number in numbers:
+            if number not in by_number:
+                missing.append(f"{citation['citation_id']}: [{number}]")
+                continue
+            if citation.get("expect"):
+                checked += 1
+                fields = {**by_number[number], **study_by_ref.get(number, {})}
+                holds, shown = _holds(citation["expect"], fields)
+                if not holds:
+                    field = citation["expect"].split("~")[0].split("=")[0].rstrip("!")
+                    contradicted.append(f"{citation['citation_id']} ({citation['section']}) says "
+                                        f"'{citation['says']}', but [{number}] has {field} '{shown}'")
+    rows = [_row("citations-in-list", "Every reference number the text cites is in the reference list",
+                 "citations in the text", f"{len(citations)} citations", f"{len(missing)} numbers missing",
+                 not missing, "; ".join(missing) or "every cited number is listed"),
+            _row("citations-say-what-they-cite", "Each cited work is what the sentence says it is",
+                 "citations in the text; References; studies.csv", f"{checked} cited works checked",
+                 f"{len(contradicted)} not borne out", not contradicted,
+                 "; ".join(contradicted) or "every cited work is what the sentence says")]
+    differing = [f"{concept}: " + "; ".join(f"{section} [{', '.join(map(str, refs))}]" for section, refs in places)
+                 for concept, places in sorted(concepts.items()) if len({refs for _, refs in places}) > 1]
+    rows.append(_row("concept-reference-numbers", "A concept is cited with the same references wherever it is named",
+                     "citations in the text", f"{len(concepts)} concepts", f"{len(differing)} cited differently",
+                     not differing, " | ".join(differing) or "every concept keeps its references"))
+    return rows
+
+
 def self_checks(review: Review) -> pd.DataFrame:
     """Every check of the paper against itself, one row each, in the reproduction report's columns.
 
@@ -219,5 +279,6 @@ def self_checks(review: Review) -> pd.DataFrame:
         Columns of :data:`COLUMNS`; ``kind`` is ``self-check`` and ``note`` gives the evidence (members left out
         or counted twice, the references at fault ...).
     """
-    rows = partition_checks(review) + nested_count_checks(review) + reference_checks(review)
+    rows = partition_checks(review) + nested_count_checks(review) + reference_checks(review) + \
+        citation_checks(review)
     return pd.DataFrame(rows, columns=COLUMNS)

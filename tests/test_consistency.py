@@ -104,3 +104,40 @@ def test_a_review_without_lists_or_partitions_has_no_such_rows(review_copy):
     (folder / "search" / "citations" / "reference_list.ris").unlink()
     ids = set(consistency.self_checks(load_review(folder))["id"])
     assert not any(i.startswith("reference-") for i in ids) and "designs-sum" in ids
+
+
+def test_cited_works_that_are_not_what_the_sentence_says(mcleish):
+    """McLeish cites Chen's support group (62) as one-to-one and Shorey's one-to-one trial (78) as group support."""
+    note = _checks(mcleish).loc["citations-say-what-they-cite", "note"]
+    assert "[62] has title 'Effects of support group intervention" in note
+    assert "[78] has title 'Evaluation of a technology-based peer-support" in note
+    assert "[103]" not in note and "[79]" not in note
+
+
+def test_concept_cited_with_different_numbers(mcleish):
+    """Social comparison is cited as [40] in the Background and as [28] and [37, 92] in the Discussion."""
+    row = _checks(mcleish).loc["concept-reference-numbers"]
+    assert row["status"] == "mismatch"
+    assert row["note"] == ("social comparison: Background, para 3 [40]; Discussion [40]; Discussion [28]; "
+                           "Discussion [37, 92]")
+
+
+def test_citation_checked_against_the_review_tables(review_copy, hackmann):
+    """Hackmann's Singapore citation holds by studies.csv; said of China instead, it is not borne out."""
+    assert "study-singapore" not in _checks(hackmann).loc["citations-say-what-they-cite", "note"]
+    folder = review_copy("peer-relationship-appear")
+    path = folder / "citations_in_text.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("countries=Singapore", "countries=China"),
+                    encoding="utf-8")
+    note = _checks(load_review(folder)).loc["citations-say-what-they-cite", "note"]
+    assert "study-singapore" in note and "countries 'Singapore'" in note
+
+
+def test_cited_number_missing_from_the_list(review_copy):
+    """A citation of a number the reference list does not have is named."""
+    folder = review_copy("psw-implementation")
+    path = folder / "citations_in_text.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("uganda,Discussion,41,", "uganda,Discussion,99,"),
+                    encoding="utf-8")
+    row = _checks(load_review(folder)).loc["citations-in-list"]
+    assert row["status"] == "mismatch" and row["note"] == "uganda: [99]"

@@ -178,3 +178,14 @@ def test_no_theory_source_the_paper_does_not_give(mcleish):
     """Theory 4 cites no named theory: the paper links it to none."""
     t4 = next(t for t in mcleish.document("theory/initial.yml")["theories"] if t["id"] == "T4")
     assert "sources" not in t4
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_citation_sentences_are_the_papers(shared, slug):
+    """What citations_in_text.csv quotes of each sentence stands in the paper (up to the citation)."""
+    from synthesis import load_review
+
+    seed = _seed(shared, slug).replace("*", "")
+    quoted = load_review(REVIEWS_DIR / slug).table("citations_in_text.csv")["says"]
+    missing = [says for says in quoted if _normal(says.split(" [")[0].split(" ... ")[0]) not in seed]
+    assert missing == []

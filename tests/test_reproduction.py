@@ -8,8 +8,9 @@ from synthesis.paths import REVIEWS_DIR
 
 KNOWN_MISMATCHES = {
     "perinatal-peer-support": {"theories-positive", "countries-cover-interventions", "populations-cover-interventions",
-                               "theory-areas-sum", "reference-pages", "reference-other-lists"},
-    "peer-relationship-appear": {"abstract-studies", "reference-other-lists"},
+                               "theory-areas-sum", "reference-pages", "reference-other-lists",
+                               "citations-say-what-they-cite", "concept-reference-numbers"},
+    "peer-relationship-appear": {"abstract-studies", "reference-other-lists", "citations-say-what-they-cite"},
     "psw-implementation": {"mode-individual", "mean-total", "narrow-items", "no-floor-ceiling"},
 }
 
