@@ -11,7 +11,8 @@ from synthesis.paths import resolve_review
 from synthesis.records import read_many
 from synthesis.review import Review, load_review
 
-__all__ = ["reference_list_files", "read_reference_lists", "shared_references", "import_summary"]
+__all__ = ["reference_list_files", "read_reference_lists", "read_reference_files", "shared_references",
+           "import_summary"]
 
 
 def reference_list_files(review: Review) -> list[Path]:
@@ -21,11 +22,16 @@ def reference_list_files(review: Review) -> list[Path]:
 
 def read_reference_lists(reviews: list[Review]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All reference lists of the reviews as records, and per file its count and format."""
-    files = [path for review in reviews for path in reference_list_files(review)]
-    if not files:
+    return read_reference_files({review.slug: reference_list_files(review) for review in reviews})
+
+
+def read_reference_files(files: dict[str, list[Path]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reference-list files by the review they belong to, as records (``database`` = the review), and per file
+    its count and format."""
+    owner = {path: slug for slug, paths in files.items() for path in paths}
+    if not owner:
         return pd.DataFrame(), pd.DataFrame(columns=["review", "file", "records", "format", "problems"])
-    results, frame = read_many(files)
-    owner = {path: review.slug for review in reviews for path in reference_list_files(review)}
+    results, frame = read_many(list(owner))
     summary = pd.DataFrame([{"review": owner[r.path], "file": r.path.name, "records": len(r.records),
                              "format": r.format, "problems": len(r.problems)} for r in results])
     frame["database"] = [owner[r.path] for r in results for _ in r.records]

@@ -153,7 +153,9 @@ def _check_theories(documents: dict[str, Any], displays: dict[str, str]) -> list
     if final is not None and initial is not None:
         display = displays["theory/final.yml"]
         for index, theory in enumerate(final.data.get("theories") or []):
-            if theory["status"] != "new" and theory["id"] not in initial_ids:
+            # Where the paper publishes no initial theories, 'in final model' cannot name one and says no more.
+            unstated = theory["status"] == "in final model" and initial.data.get("published") is False
+            if theory["status"] != "new" and not unstated and theory["id"] not in initial_ids:
                 problems.append(Problem(display, final.line_of(("theories", index, "id")), "theories.id",
                                         f"{theory['id']!r} is not in theory/initial.yml",
                                         "give it status 'new' or correct the id"))
@@ -379,6 +381,10 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
         problems.extend(_check_parameters(documents["review.yml"], displays["review.yml"]))
     problems.extend(_check_scores(tables, displays, lines))
     problems.extend(_check_cases(tables, displays, lines))
+    if "published.yml" in documents and "published.yml" not in invalid:
+        from synthesis.reproduction import expression_problems  # reproduction reads a loaded Review
+
+        problems.extend(expression_problems(documents["published.yml"], displays["published.yml"]))
     meta = documents["review.yml"].data
     if meta.get("slug") and meta["slug"] != path.name:
         problems.append(Problem(displays["review.yml"], documents["review.yml"].line_of(("slug",)), "slug",

@@ -47,10 +47,11 @@ def theory_table(review: Review) -> pd.DataFrame:
             "partial": bool(theory.get("partial", False)), "sources": theory.get("sources") or [],
             "status": final.get(theory["id"], {}).get("status", "not assessed"), "source": theory["source"]})
     for theory_id, theory in final.items():
-        if theory["status"] == "new" and theory_id not in {r["id"] for r in rows}:
+        # Final theories missing from the initial model: new ones, and those whose origin the paper leaves unsaid.
+        if theory["status"] in ("new", "in final model") and theory_id not in {r["id"] for r in rows}:
             rows.append({"id": theory_id, "label": theory.get("label", theory_id), "area": "", "topic": "",
                          "topic_label": "", "statement": theory.get("statement", ""), "contexts": [],
-                         "mechanisms": [], "outcomes": [], "partial": False, "sources": [], "status": "new",
+                         "mechanisms": [], "outcomes": [], "partial": False, "sources": [], "status": theory["status"],
                          "source": theory["source"]})
     return pd.DataFrame(rows, columns=columns)
 

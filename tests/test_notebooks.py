@@ -65,7 +65,7 @@ def test_outputs_are_complete(outputs, slug):
     assert set(manifest) == {"review", "title", "inputs", "notebooks", "versions", "git_commit"}
     assert "review.yml" in manifest["inputs"] and len(manifest["inputs"]["review.yml"]) == 64
     assert list(pd.read_csv(folder / "reproduction.csv").columns) == [
-        "id", "claim", "source", "published", "computed", "status", "note"]
+        "id", "kind", "claim", "source", "published", "computed", "status", "note"]
     assert not list(outputs.glob(".*")), "a staging folder was left behind"
 
 
