@@ -355,13 +355,14 @@ def claims_by_kind(review: Review) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict
-        Each of :data:`KINDS`, and ``"not computable"`` (numbers the published data cannot check), to its rows.
+        Each of :data:`KINDS`, and ``"not computable"`` (numbers the published data cannot check), to its rows;
+        a kind with no rows is left out (a review in progress has none).
     """
     table = reproduction_table(review)
     computable = table["status"] != "not computable"
     parts = {kind: table[computable & (table["kind"] == kind)].reset_index(drop=True) for kind in KINDS}
     parts["not computable"] = table[~computable].reset_index(drop=True)
-    return parts
+    return {kind: rows for kind, rows in parts.items() if not rows.empty}
 
 
 def coverage(review: Review) -> pd.DataFrame:

@@ -117,10 +117,10 @@ def test_circular_claims_are_gone():
 
 @pytest.mark.parametrize("slug", EXAMPLES)
 def test_kinds_are_reported_apart(slug):
-    """claims_by_kind splits the report into its kinds; every computed claim has exactly one."""
+    """claims_by_kind splits the report into its kinds (those with rows); every computed claim has exactly one."""
     review = load_review(REVIEWS_DIR / slug)
     parts = reproduction.claims_by_kind(review)
-    assert set(parts) == {*reproduction.KINDS, "not computable"}
+    assert set(parts) <= {*reproduction.KINDS, "not computable"} and "reproduction" in parts
     assert sum(len(part) for part in parts.values()) == len(reproduction.reproduction_table(review))
     assert all((part["kind"] == kind).all() for kind, part in parts.items() if kind != "not computable")
 
