@@ -11,7 +11,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from synthesis.review import Review
 
-__all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "prisma_counts", "derived_counts", "database_counts", "export_records",
+__all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "export_duplicates", "possible_duplicates", "prisma_counts", "derived_counts", "database_counts", "export_records",
            "count_value", "same_search_check", "reconcile", "prisma2020_template", "exclusion_lists", "title_only_groups",
            "deduplication_comparison", "flow_diagram"]
 
@@ -114,6 +114,33 @@ def _read_exports(review: Review):
     return records, unreadable
 
 
+def export_duplicates(review: Review):
+    """The de-duplication of the exports' records, once per review, with ``search/duplicate_decisions.csv`` applied.
+
+    Returns :class:`synthesis.dedup.DedupResult` (groups, matched pairs, and the possible pairs still to decide),
+    or None without readable exports.
+    """
+    def compute():
+        from synthesis.dedup import deduplicate
+
+        records, _ = export_records(review)
+        if records is None:
+            return None
+        decisions = review.table("search/duplicate_decisions.csv")
+        if decisions is not None:
+            decisions = decisions.assign(line=review.lines.get("search/duplicate_decisions.csv"))
+            decisions.attrs["path"] = str(review.path / "search" / "duplicate_decisions.csv")
+        return deduplicate(records, decisions=decisions)
+
+    return review.cached("export_duplicates", compute)
+
+
+def possible_duplicates(review: Review) -> pd.DataFrame:
+    """The pairs of export records de-duplication could not decide: for a person, in search/duplicate_decisions.csv."""
+    outcome = export_duplicates(review)
+    return pd.DataFrame() if outcome is None else outcome.possible
+
+
 def derived_counts(review: Review) -> dict[str, dict]:
     """PRISMA counts computed from the review's own records: its exports (``search/exports/``), their
     de-duplication, the records as screened (``screening/records.csv``, which says each record's arm) and each
@@ -132,8 +159,6 @@ def _count(n: int, source: str) -> dict:
 
 
 def _derived_counts(review: Review) -> dict[str, dict]:
-    from synthesis.dedup import deduplicate
-
     counts: dict[str, dict] = {}
     records, unreadable = export_records(review)
     if unreadable:
@@ -141,7 +166,7 @@ def _derived_counts(review: Review) -> dict[str, dict]:
         counts["database_results"] = {"n": None, "source": f"cannot be derived: {missing} could not be read",
                                       "derived": True}
     elif records is not None:
-        unique = int(deduplicate(records).groups["kept"].sum())
+        unique = int(export_duplicates(review).groups["kept"].sum())
         counts["database_results"] = _count(len(records), f"records read from {records['source_file'].nunique()} "
                                                           "export(s) in search/exports/")
         counts["duplicates"] = _count(len(records) - unique, "synthesis de-duplication of the exports")
@@ -453,14 +478,12 @@ def deduplication_comparison(review: Review) -> tuple[pd.DataFrame, pd.DataFrame
         ``grouped by the project, titles differ``), the records, their databases and titles, and the project's
         reason, and the fields that differ between the records (or are missing in some of them).
     """
-    from synthesis.dedup import deduplicate
-
     summary_columns = ["method", "records", "unique", "duplicates", "note"]
     difference_columns = ["kind", "records", "databases", "titles", "project reason", "fields that differ"]
     records, unreadable = export_records(review)
     if records is None:
         return pd.DataFrame(columns=summary_columns), pd.DataFrame(columns=difference_columns)
-    outcome = deduplicate(records).groups.set_index("record_id")
+    outcome = export_duplicates(review).groups.set_index("record_id")
     frame = records.set_index("record_id")
     frame["project"] = outcome["group_id"]
     frame["reason"] = outcome["reason"]

@@ -209,3 +209,24 @@ def test_same_search_in_two_formats_is_counted_once_and_compared(review_copy, sh
     assert prisma.database_counts(review)[["database", "n"]].values.tolist() == [["Scopus", 3]]
     row = prisma.same_search_check(review).iloc[0]
     assert (row["records"], row["records there"], row["matched"], row["only there"]) == (2, 3, 2, 1)
+
+
+def test_duplicate_decisions_in_the_review_are_applied(tmp_path, shared):
+    """A pair decided a duplicate in search/duplicate_decisions.csv is grouped on the next run and leaves the queue."""
+    import shutil
+
+    from synthesis import load_review, prisma
+    from synthesis.scaffold import new_review
+
+    folder = tmp_path / "decided"
+    new_review(folder)
+    for name in ("PubMed_example.txt", "Scopus_ris_example.ris", "WoS_ciw_example.ciw"):
+        shutil.copy(shared / "fixtures" / "exports" / "synthesisr" / name, folder / "search" / "exports" / name)
+    before = prisma.export_duplicates(load_review(folder)).groups
+    a, b = before["record_id"].iloc[0], before[before["group_id"] != before["group_id"].iloc[0]]["record_id"].iloc[0]
+    (folder / "search" / "duplicate_decisions.csv").write_text(
+        "record_a,record_b,decision,decided_by,date,note\n"
+        f"{a},{b},duplicate,carol,2025-01-05,same trial report\n", encoding="utf-8")
+    after = prisma.export_duplicates(load_review(folder)).groups.set_index("record_id")
+    assert after.loc[a, "group_id"] == after.loc[b, "group_id"]
+    assert "carol" in " ".join(after.loc[[a, b], "reason"])
