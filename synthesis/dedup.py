@@ -569,8 +569,8 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
     report(f"{len(matched)} duplicate pairs, {len(possible)} possible")
     roots = [groups.find(i) for i in range(len(records))]
     rank = {database: index for index, database in enumerate(prefer or [])}
-    databases = records["database"].fillna("").astype(str) if "database" in records else pd.Series(
-        [""] * len(records))
+    databases = (records["database"].astype(object).where(records["database"].notna(), "").astype(str)
+                 if "database" in records else pd.Series([""] * len(records)))
     order = pd.DataFrame({
         "root": roots,
         "preference": databases.map(lambda d: rank.get(d, len(rank))),
