@@ -242,6 +242,22 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _prepare_in_parallel(records: pd.DataFrame, workers: int) -> pd.DataFrame:
+    """:func:`prepare` on ``workers`` processes, each a slice of the records, joined in input order."""
+    if workers <= 1 or len(records) < _PARALLEL_FROM:
+        return prepare(records)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    slices = [records.iloc[positions] for positions in np.array_split(np.arange(len(records)), workers)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return pd.concat(list(pool.map(prepare, slices)))
+
+
+#: Below this many records, starting worker processes costs more than it saves.
+_PARALLEL_FROM = 50_000
+
+
 def candidate_pairs(prepared: pd.DataFrame, report: Callable[[str], None] | None = None) -> set[tuple[int, int]]:
     """Pairs of row positions worth comparing, from several blocking keys (oversized blocks are skipped)."""
     keys: list[tuple[str, pd.Series]] = [
@@ -500,7 +516,7 @@ def _completeness(records: pd.DataFrame) -> pd.Series:
 
 def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
                 progress: Callable[[str], None] | None = None,
-                decisions: pd.DataFrame | str | Path | None = None) -> DedupResult:
+                decisions: pd.DataFrame | str | Path | None = None, workers: int = 1) -> DedupResult:
     """Group duplicate records; nothing is deleted.
 
     Parameters
@@ -516,6 +532,8 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
         A person's decisions on pairs (``search/duplicate_decisions.csv``, see :func:`read_decisions`):
         a decided duplicate is grouped with the reason "decided by <who>"; a decided non-duplicate is never
         grouped, not even through a chain of other matches; decided pairs leave the possible queue.
+    workers : int
+        Processes that prepare the comparison keys of large sets (from 50,000 records); the result is the same.
 
     Returns
     -------
@@ -537,7 +555,7 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
     decided, apart = _decided(decisions, position_of) if decisions is not None else ([], {})
     decided_pairs = {tuple(sorted((a, b))) for a, b, _ in decided} | {
         tuple(sorted((a, b))) for a, others in apart.items() for b in others}
-    prepared = prepare(records)
+    prepared = _prepare_in_parallel(records, workers)
     pairs = candidate_pairs(prepared, report)
     report(f"{len(records)} records, {len(pairs)} candidate pairs")
     columns = {name: prepared[name].tolist() for name in prepared.columns}
@@ -569,8 +587,8 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
     report(f"{len(matched)} duplicate pairs, {len(possible)} possible")
     roots = [groups.find(i) for i in range(len(records))]
     rank = {database: index for index, database in enumerate(prefer or [])}
-    databases = records["database"].fillna("").astype(str) if "database" in records else pd.Series(
-        [""] * len(records))
+    databases = (records["database"].astype(object).where(records["database"].notna(), "").astype(str)
+                 if "database" in records else pd.Series([""] * len(records)))
     order = pd.DataFrame({
         "root": roots,
         "preference": databases.map(lambda d: rank.get(d, len(rank))),

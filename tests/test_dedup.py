@@ -294,3 +294,14 @@ def test_command_line_database_prefer_and_decisions(tmp_path, capsys):
     groups = pd.read_csv(tmp_path / "dd" / "groups.csv").set_index("record_id")
     assert groups.loc["a1", "group_id"] == groups.loc["b1", "group_id"] != groups.loc["a2", "group_id"]
     assert groups.loc["b1", "kept"] and "database PubMed preferred" in groups.loc["b1", "reason"]
+
+
+def test_parallel_preparation_gives_the_same_groups(monkeypatch):
+    """Preparing the records on two processes groups them exactly as one process does."""
+    import synthesis.dedup as dedup
+
+    rows = [{**ARTICLE, "record_id": f"r{n}", "volume": str(n // 2 + 1)} for n in range(40)]
+    records = _records(*rows)
+    monkeypatch.setattr(dedup, "_PARALLEL_FROM", 10)
+    assert _groups(deduplicate(records, workers=2)) == _groups(deduplicate(records))
+    assert len(_groups(deduplicate(records, workers=2))) == 20
