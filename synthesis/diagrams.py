@@ -176,7 +176,7 @@ def theory_map(review: Review) -> plt.Figure | None:
         for topic in dict.fromkeys(used[source_id]):
             _curve(ax, (_TOPIC[0] + _TOPIC[1], topic_y[topic]), (_SOURCE[0], y))
 
-    for column, heading in ((_AREA, "Areas"), (_TOPIC, "Topics [theories]"), (_SOURCE, "Middle-range theories")):
+    for column, heading in ((_AREA, "Areas"), (_TOPIC, "Topics, with the numbers of their theories"), (_SOURCE, "Middle-range theories")):
         ax.text(column[0], 0.08, heading, fontsize=7.5, fontweight="bold", va="bottom", ha="left", color=_TEXT)
     heading_room, title_room = 0.3, 0.55
     height = -bottom + heading_room + title_room
@@ -295,8 +295,8 @@ def flow_diagram(review: Review) -> plt.Figure:
     def n(key):
         value, status = table.loc[key, "n"], table.loc[key, "status"]
         if pd.isna(value):
-            return "n\u00a0=\u00a0not\u00a0reported"  # no-break spaces: a count is never split across lines
-        return f"n\u00a0=\u00a0{int(value):,}" + ("\u00a0(derived)" if status == "derived" else "")
+            return "n\u00a0=\u00a0not reported"  # no-break spaces: "n =" never ends a line
+        return f"n\u00a0=\u00a0{int(value):,}" + (" (derived)" if status == "derived" else "")
 
     fig = _new_figure(8.5, 7.6)
     ax = fig.add_axes([0.01, 0.01, 0.98, 0.9])

@@ -28,7 +28,8 @@ from synthesis.tables import readable, table_caption
 __all__ = ["CHECKLISTS", "TABLE_FORMATS", "FIGURE_FORMATS", "LATEX_PREAMBLE", "PUBLISHED_ONLY_HEADINGS", "OMIT_TAG",
            "load_checklist", "applicable_checklists", "checklist_table", "unreported_items", "heading_anchor",
            "write_docx_table", "write_docx_final_model", "latex_escape", "column_widths", "latex_table",
-           "write_table_formats", "prepare_notebook", "number_captions", "methods_summary", "read_table",
+           "write_table_formats", "LINE_POINTS", "COLUMN_SEP_POINTS", "TYPE_SIZES",
+           "prepare_notebook", "number_captions", "methods_summary", "read_table",
            "write_docx_appendix", "print_pdf", "build_appendix"]
 
 #: The reporting checklists kept as data in ``synthesis/checklists/``.
@@ -157,7 +158,6 @@ LATEX_PREAMBLE = r"""% Packages the appendix's LaTeX tables need: \input{preambl
 \usepackage{booktabs}
 \usepackage{longtable}
 \usepackage{ragged2e}
-\usepackage[normalem]{ulem}
 """
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
@@ -170,31 +170,56 @@ def latex_escape(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(character, character) for character in str(text))
 
 
-def column_widths(table: pd.DataFrame) -> list[float]:
-    """Each column's share of the line, from its longest word and its typical text: a column of long text
-    gets room to wrap, a column of short values no more than its widest value needs."""
-    wants = []
+#: The text block the LaTeX tables are sized for (an article's \linewidth, in points), the space between
+#: columns, and the type sizes tried in turn with the width of an average character of each, in points.
+LINE_POINTS, COLUMN_SEP_POINTS = 345.0, 3.0
+TYPE_SIZES = (("small", 4.6), ("footnotesize", 4.1), ("scriptsize", 3.6))
+
+
+def _column_needs(table: pd.DataFrame) -> tuple[list[float], list[float]]:
+    """Per column, in characters: the room its words need (header words in bold; each value's first word, which
+    TeX never hyphenates, and its other words up to 12 characters, longer ones being hyphenated) and how much
+    longer its typical (third-quartile) text is."""
+    words, extras = [], []
     for column in table.columns:
-        cells = [str(column)] + [str(v) for v in table[column]]
-        longest_word = max(len(word) for cell in cells for word in (cell.split() or [""]))
-        typical = sorted(len(cell) for cell in cells)[len(cells) * 3 // 4]
-        wants.append(max(longest_word, min(typical, 60), 3))
-    total = sum(wants)
-    return [want / total for want in wants]
+        cells = [str(v) for v in table[column]]
+        longest = max([len(cell.split()[0]) for cell in cells if cell.split()]
+                      + [min(len(word), 12) for cell in cells for word in cell.split()[1:]]
+                      + [1.2 * len(word) for word in str(column).split()] + [3])
+        typical = sorted(len(cell) for cell in cells)[len(cells) * 3 // 4] if cells else 0
+        words.append(longest + 1)
+        extras.append(max(min(typical, 400) - longest, 0))
+    return words, extras
+
+
+def column_widths(table: pd.DataFrame, characters: float) -> list[float]:
+    """Each column's share of a line of ``characters``: first room for its words, then the rest of the line
+    shared by how much longer its typical text is, so long text wraps and short values get what they need."""
+    words, extras = _column_needs(table)
+    spare = characters - sum(words)
+    if spare <= 0 or not sum(extras):
+        return [w / sum(words) for w in words]
+    return [(w + spare * e / sum(extras)) / characters for w, e in zip(words, extras)]
 
 
 def latex_table(table: pd.DataFrame, caption: str, label: str) -> str:
-    """``table`` as a booktabs ``longtable`` whose ``p{}`` columns are sized to their content and wrap."""
+    """``table`` as a booktabs ``longtable`` of ``p{}`` columns sized to their content, set in the largest
+    type size in which every column's words fit the line."""
     shown = readable(table)
-    separation = 2 * len(shown.columns)
-    spec = "".join(rf">{{\RaggedRight\arraybackslash}}p{{\dimexpr{share:.3f}\linewidth-{separation / len(shown.columns):.2f}\tabcolsep\relax}}"
-                   for share in column_widths(shown))
+    count = max(len(shown.columns), 1)
+    available = LINE_POINTS - 2 * COLUMN_SEP_POINTS * (count - 1)
+    size, character = next(((name, width) for name, width in TYPE_SIZES
+                            if sum(_column_needs(shown)[0]) * width <= available), TYPE_SIZES[-1])
+    text_width = rf"\dimexpr\linewidth-{2 * (count - 1)}\tabcolsep\relax"
+    spec = "".join(rf">{{\RaggedRight\arraybackslash}}p{{{share:.3f}{text_width}}}"
+                   for share in column_widths(shown, available / character))
     header = " & ".join(rf"\textbf{{{latex_escape(c)}}}" for c in shown.columns) + r" \\"
     rows = [" & ".join(latex_escape(v) for v in values) + r" \\" for values in shown.itertuples(index=False)]
     return "\n".join([
+        rf"\begingroup\{size}\setlength{{\tabcolsep}}{{{COLUMN_SEP_POINTS:g}pt}}",
         rf"\begin{{longtable}}{{@{{}}{spec}@{{}}}}", rf"\caption{{{latex_escape(caption)}}}\label{{{label}}}\\",
         r"\toprule", header, r"\midrule", r"\endfirsthead", r"\toprule", header, r"\midrule", r"\endhead",
-        r"\bottomrule", r"\endfoot", *rows, r"\end{longtable}", ""])
+        r"\bottomrule", r"\endfoot", *rows, r"\end{longtable}", r"\endgroup", ""])
 
 
 def write_table_formats(table: pd.DataFrame, name: str, folder: Path, caption: str) -> list[Path]:

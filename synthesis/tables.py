@@ -73,10 +73,11 @@ def table_caption(name: str) -> str:
 
 
 def _cell_text(value: Any) -> Any:
-    """One cell as a reader sees it: lists joined, missing as :data:`MISSING`, whole floats as integers."""
+    """One cell as a reader sees it: lists joined, missing (or empty) as :data:`MISSING`, whole floats as
+    integers."""
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value) if value else MISSING
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, str) and not value.strip()):
         return MISSING
     if isinstance(value, float):
         if pd.isna(value):
