@@ -130,13 +130,7 @@ def write_docx_table(table: pd.DataFrame, path: Path, title: str) -> None:
 
     document = docx.Document()
     document.add_heading(title, level=2)
-    grid = document.add_table(rows=1, cols=max(len(table.columns), 1))
-    grid.style = "Table Grid"
-    for cell, column in zip(grid.rows[0].cells, table.columns):
-        cell.paragraphs[0].add_run(str(column)).bold = True
-    for values in table.itertuples(index=False):
-        for cell, value in zip(grid.add_row().cells, values):
-            cell.text = "" if value is None else str(value)
+    _add_grid(document, table)
     _save_docx(document, path)
 
 
@@ -509,6 +503,7 @@ def _add_markdown(document, source: str) -> None:
 
 
 def _add_grid(document, table: pd.DataFrame) -> None:
+    """``table`` as a bordered Word table with a bold header row."""
     grid = document.add_table(rows=1, cols=max(len(table.columns), 1))
     grid.style = "Table Grid"
     for cell, column in zip(grid.rows[0].cells, table.columns):
@@ -601,9 +596,11 @@ def write_docx_appendix(review: Review, appendix: Path, notebooks: list[tuple[st
     return appendix / "appendix.docx"
 
 
-# Chromium stamps the time of printing in the PDF's information; it is replaced by a fixed one of the same
-# length (the cross-reference offsets stay right), so two runs write the same bytes.
+# Chromium stamps the time of printing in the PDF's information and numbers the tagged elements by a counter
+# that runs on between pages; both are replaced by fixed values of the same length (the cross-reference
+# offsets stay right), so two runs write the same bytes.
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
+_PDF_NODE = re.compile(rb"/ID \(node(\d{8})\)")
 
 
 def print_pdf(page: Path, target: Path) -> Path:
@@ -621,7 +618,10 @@ def print_pdf(page: Path, target: Path) -> Path:
         if result.returncode != 0 or not printed.exists():
             raise ReviewError(str(page), "Chromium could not print the appendix to PDF", field="appendix.pdf",
                               hint=result.stderr.strip()[-300:] or "check that `chromium --headless` runs")
-        data = _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:20000101000000" + b"Z" * len(m.group(3)) + b")",
+        data = _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:20000101000000" + m.group(3) + b")",
                              printed.read_bytes())
+        nodes: dict[bytes, bytes] = {}
+        data = _PDF_NODE.sub(lambda m: b"/ID (node" + nodes.setdefault(m.group(1), b"%08d" % len(nodes)) + b")",
+                             data)
     write_bytes_atomic(target, data)
     return target

@@ -194,3 +194,14 @@ def test_appendix_page_escapes_review_text(tmp_path, review_copy):
     document = docx.Document(appendix / "appendix.docx")
     assert [[c.text for c in row.cells] for row in document.tables[0].rows] == [["database", "n"], ["PubMed", "\u2014"]]
     assert any(p.text.startswith("Table 1.") for p in document.paragraphs)
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (apt-get install chromium)")
+def test_pdf_is_printed_the_same_twice(tmp_path):
+    """Chromium's PDF of a page has fixed dates and element ids, so two prints are byte-identical."""
+    page = tmp_path / "page.html"
+    page.write_text("<!DOCTYPE html><html lang='en'><body><h1>Appendix</h1><table><tr><th>a</th></tr>"
+                    "<tr><td>1</td></tr></table></body></html>")
+    first = report.print_pdf(page, tmp_path / "one.pdf").read_bytes()
+    second = report.print_pdf(page, tmp_path / "two.pdf").read_bytes()
+    assert first.startswith(b"%PDF") and first == second and b"D:20000101000000" in first
