@@ -63,7 +63,8 @@ def figure_alt_text(figure: plt.Figure, name: str) -> str:
 def _wrap(text: str, width: int, max_lines: int | None = None) -> str:
     """``text`` broken between words into lines of at most ``width`` characters (never inside a word)."""
     if max_lines:
-        return "\n".join(textwrap.wrap(text, width, max_lines=max_lines, placeholder=" \u2026"))
+        return "\n".join(textwrap.wrap(text, width, max_lines=max_lines, placeholder=" \u2026",
+                                       break_long_words=False))
     return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
@@ -119,6 +120,43 @@ def _spread(wanted: list[float], heights: list[float]) -> list[float]:
     return tops
 
 
+def _draw_topics(ax, topics: list[dict], area_labels: dict[str, str], members: dict[str, str]) -> tuple[dict, float]:
+    """Topic boxes stacked by area, each area's box beside its topics; the topics' heights and the bottom."""
+    area_order = list(area_labels) + [t["area"] for t in topics if t["area"] not in area_labels]
+    top, topic_y = 0.0, {}
+    for area in dict.fromkeys(area_order):
+        chosen = [t for t in topics if t["area"] == area]
+        if not chosen:
+            continue
+        area_top = top
+        for topic in chosen:
+            text = _wrap(f"{topic['label']} [{members.get(topic['id'], '')}]", _TOPIC[2])
+            topic_y[topic["id"]] = _draw_box(ax, _TOPIC, top, text, "#ffffff")
+            top -= _box_height(text) + _GAP
+        text = _wrap(area_labels.get(area, area), _AREA[2])
+        centre = (area_top + top + _GAP) / 2
+        area_y = _draw_box(ax, _AREA, min(area_top, centre + _box_height(text) / 2), text, "#dbe9f6")
+        for topic in chosen:
+            _curve(ax, (_AREA[0] + _AREA[1], area_y), (_TOPIC[0], topic_y[topic["id"]]))
+        top -= 0.15
+    return topic_y, top
+
+
+def _draw_sources(ax, used: dict[str, list[str]], names: dict[str, str], topic_y: dict[str, float]) -> float:
+    """The middle-range theories, each near the topics that use it, connected to them; returns the bottom."""
+    wanted = {s: float(np.mean([topic_y[t] for t in ts])) for s, ts in used.items()}
+    order = sorted(used, key=lambda s: (-wanted[s], names.get(s, s)))
+    texts = [_wrap(names.get(s, s), _SOURCE[2]) for s in order]
+    tops = _spread([wanted[s] for s in order], [_box_height(t) for t in texts])
+    bottom = 0.0
+    for source_id, text, source_top in zip(order, texts, tops):
+        y = _draw_box(ax, _SOURCE, source_top, text, "#fde9d9")
+        bottom = min(bottom, source_top - _box_height(text))
+        for topic in dict.fromkeys(used[source_id]):
+            _curve(ax, (_TOPIC[0] + _TOPIC[1], topic_y[topic]), (_SOURCE[0], y))
+    return bottom
+
+
 def theory_map(review: Review) -> plt.Figure | None:
     """Areas, their topics (with the theories under each) and the middle-range theories each topic draws on.
 
@@ -134,49 +172,21 @@ def theory_map(review: Review) -> plt.Figure | None:
     if table.empty or not topics:
         return None
     area_labels = {a["id"]: a["label"] for a in initial.get("areas") or []}
-    area_order = list(area_labels) + [t["area"] for t in topics if t["area"] not in area_labels]
-    topics = sorted(topics, key=lambda t: area_order.index(t["area"]))
     members = table.groupby("topic")["label"].agg(", ".join).to_dict()
     sources = review.table("theory/sources.csv")
     names = dict(zip(sources["source_id"], sources["name"])) if sources is not None else {}
-
     fig = _new_figure(12, 4)  # resized below, once the boxes' heights are known
     ax = fig.add_axes([0, 0, 1, 1])
     ax.axis("off")
-    top, topic_y, area_y = 0.0, {}, {}
-    for area in dict.fromkeys(area_order):
-        chosen = [t for t in topics if t["area"] == area]
-        if not chosen:
-            continue
-        area_top = top
-        for topic in chosen:
-            text = _wrap(f"{topic['label']} [{members.get(topic['id'], '')}]", _TOPIC[2])
-            topic_y[topic["id"]] = _draw_box(ax, _TOPIC, top, text, "#ffffff")
-            top -= _box_height(text) + _GAP
-        text = _wrap(area_labels.get(area, area), _AREA[2])
-        centre = (area_top + top + _GAP) / 2
-        area_y[area] = _draw_box(ax, _AREA, min(area_top, centre + _box_height(text) / 2), text, "#dbe9f6")
-        for topic in chosen:
-            _curve(ax, (_AREA[0] + _AREA[1], area_y[area]), (_TOPIC[0], topic_y[topic["id"]]))
-        top -= 0.15
-    bottom = top
-
+    topic_y, bottom = _draw_topics(ax, topics, area_labels, members)
     used: dict[str, list[str]] = {}
     for row in table.to_dict("records"):
         for source_id in row["sources"]:
             if row["topic"] in topic_y:
                 used.setdefault(source_id, []).append(row["topic"])
-    wanted = {s: float(np.mean([topic_y[t] for t in ts])) for s, ts in used.items()}
-    order = sorted(used, key=lambda s: (-wanted[s], names.get(s, s)))
-    texts = [_wrap(names.get(s, s), _SOURCE[2]) for s in order]
-    tops = _spread([wanted[s] for s in order], [_box_height(t) for t in texts])
-    for source_id, text, source_top in zip(order, texts, tops):
-        y = _draw_box(ax, _SOURCE, source_top, text, "#fde9d9")
-        bottom = min(bottom, source_top - _box_height(text))
-        for topic in dict.fromkeys(used[source_id]):
-            _curve(ax, (_TOPIC[0] + _TOPIC[1], topic_y[topic]), (_SOURCE[0], y))
-
-    for column, heading in ((_AREA, "Areas"), (_TOPIC, "Topics, with the numbers of their theories"), (_SOURCE, "Middle-range theories")):
+    bottom = min(bottom, _draw_sources(ax, used, names, topic_y))
+    for column, heading in ((_AREA, "Areas"), (_TOPIC, "Topics, with the numbers of their theories"),
+                            (_SOURCE, "Middle-range theories")):
         ax.text(column[0], 0.08, heading, fontsize=7.5, fontweight="bold", va="bottom", ha="left", color=_TEXT)
     heading_room, title_room = 0.3, 0.55
     height = -bottom + heading_room + title_room
@@ -218,9 +228,10 @@ def matrix_figure(review: Review, unit: str = "document") -> plt.Figure | None:
     cell = 0.42
     width = min(14.0, max(6.0, cell * count + 2.6))
     label_room = 1.6 if count <= 80 else 0.5
-    height = min(12.0, max(3.5, 0.26 * rows + label_room + 1.3))
+    top_room = 1.0  # the title and the C/M/O bands
+    height = min(12.0, max(3.5, 0.26 * rows + label_room + top_room))
     fig = _new_figure(width, height)
-    ax = fig.add_axes([2.3 / width, label_room / height, 1 - 2.5 / width, 1 - (label_room + 1.3) / height])
+    ax = fig.add_axes([2.3 / width, label_room / height, 1 - 2.5 / width, 1 - (label_room + top_room) / height])
     ax.imshow(matrix.values, cmap="Blues", vmin=0, vmax=1.4, aspect="auto", interpolation="nearest")
     ax.set_xticks(np.arange(-0.5, count), minor=True)
     ax.set_yticks(np.arange(-0.5, rows), minor=True)
