@@ -86,11 +86,13 @@ def heading_anchor(heading: str) -> str:
 
 def checklist_table(review: Review, name: str) -> pd.DataFrame:
     """The items of checklist ``name`` with where this appendix reports each, or why it does not."""
+    # Only a published review has a paper; one's own review reports these items in its manuscript.
+    document = "the paper" if review.document("published.yml") is not None else "the manuscript"
     rows = []
     for item in load_checklist(name)["items"]:
         place = item.get("appendix")
         if place is None:
-            where, status = "", "in the paper, not the appendix"
+            where, status = "", f"in {document}, not the appendix"
         elif any(_has(review, requirement) for requirement in place["requires"]):
             where, status = f"{place['notebook']}: {place['heading']}", "reported"
         else:

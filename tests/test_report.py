@@ -205,3 +205,13 @@ def test_pdf_is_printed_the_same_twice(tmp_path):
     first = report.print_pdf(page, tmp_path / "one.pdf").read_bytes()
     second = report.print_pdf(page, tmp_path / "two.pdf").read_bytes()
     assert first.startswith(b"%PDF") and first == second and b"D:20000101000000" in first
+
+
+def test_own_review_checklist_speaks_of_the_manuscript(review_copy):
+    """Without published numbers there is no paper: items outside the appendix are in the manuscript."""
+    from synthesis.review import load_review
+
+    folder = review_copy("perinatal-peer-support")
+    (folder / "published.yml").unlink()
+    table = report.checklist_table(load_review(folder), "RAMESES").set_index("item")
+    assert table.loc["1", "status"] == "in the manuscript, not the appendix"
