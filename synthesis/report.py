@@ -606,16 +606,22 @@ _PDF_NODE = re.compile(rb"/ID \(node(\d{8})\)")
 
 
 def print_pdf(page: Path, target: Path) -> Path:
-    """Print ``page`` to ``target`` with headless Chromium (no header or footer, fixed dates)."""
+    """Print ``page`` to ``target`` with headless Chromium (no header or footer, fixed dates, links within the
+    page kept and links to other files left as text)."""
     import subprocess
     import tempfile
 
+    # Links to the files beside the page would be printed as absolute file:// addresses of this machine: in a
+    # PDF sent on they lead nowhere (and would differ from run to run), so their text is kept without the link.
+    standalone = re.sub(r'<a href="(?!#)[^"]*">(.*?)</a>', r"\1", page.read_text(encoding="utf-8"), flags=re.S)
     with tempfile.TemporaryDirectory() as profile:
+        source = Path(profile) / "page.html"
+        source.write_text(standalone, encoding="utf-8")
         printed = Path(profile) / "print.pdf"
         result = subprocess.run(
             [_CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
              "--disable-background-networking", "--disable-component-update", f"--user-data-dir={profile}/user",
-             "--no-pdf-header-footer", f"--print-to-pdf={printed}", page.resolve().as_uri()],
+             "--no-pdf-header-footer", f"--print-to-pdf={printed}", source.as_uri()],
             capture_output=True, text=True, timeout=300, check=False)
         if result.returncode != 0 or not printed.exists():
             raise ReviewError(str(page), "Chromium could not print the appendix to PDF", field="appendix.pdf",

@@ -198,13 +198,17 @@ def test_appendix_page_escapes_review_text(tmp_path, review_copy):
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (apt-get install chromium)")
 def test_pdf_is_printed_the_same_twice(tmp_path):
-    """Chromium's PDF of a page has fixed dates and element ids, so two prints are byte-identical."""
-    page = tmp_path / "page.html"
-    page.write_text("<!DOCTYPE html><html lang='en'><body><h1>Appendix</h1><table><tr><th>a</th></tr>"
-                    "<tr><td>1</td></tr></table></body></html>")
-    first = report.print_pdf(page, tmp_path / "one.pdf").read_bytes()
-    second = report.print_pdf(page, tmp_path / "two.pdf").read_bytes()
-    assert first.startswith(b"%PDF") and first == second and b"D:20000101000000" in first
+    """Chromium's PDF of a page has fixed dates and element ids and no machine paths, so the same page printed
+    from two folders gives the same bytes."""
+    printed = []
+    for folder in ("one", "other"):
+        (tmp_path / folder).mkdir()
+        page = tmp_path / folder / "appendix.html"
+        page.write_text("<!DOCTYPE html><html lang='en'><body><h1 id='top'>Appendix</h1><p><a href='#top'>top</a> "
+                        "<a href=\"appendix.docx\">appendix.docx</a></p></body></html>")
+        printed.append(report.print_pdf(page, tmp_path / folder / "appendix.pdf").read_bytes())
+    assert printed[0].startswith(b"%PDF") and printed[0] == printed[1] and b"D:20000101000000" in printed[0]
+    assert b"file://" not in printed[0]
 
 
 def test_own_review_checklist_speaks_of_the_manuscript(review_copy):
