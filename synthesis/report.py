@@ -452,6 +452,9 @@ def build_appendix(review: Review, run_dir: str | Path, min_documents: int | Non
             write_text_atomic(appendix / f"final_model.{extension}", theory.final_model(review, fmt, min_documents))
         write_docx_final_model(review, appendix / "final_model.docx", min_documents)
     checklists = _checklists(review, appendix / "checklists")
+    shown = numbered.count("<caption>Table ")
+    for number, checklist in enumerate(checklists, start=shown + 1):
+        checklist["caption"] = f"Table {number}. {checklist['title']}: where this appendix reports each item."
     pdf = shutil.which(_CHROMIUM) is not None
     page = _environment().get_template("appendix.html.j2").render(
         title=review.title, citation=str(review.meta.get("citation", "")), provenance=_provenance(run_dir),
@@ -591,6 +594,7 @@ def write_docx_appendix(review: Review, appendix: Path, notebooks: list[tuple[st
         document.add_heading(checklist["title"], level=2)
         document.add_paragraph(f"{checklist['reference']}. {checklist['reported']} of {checklist['total']} items "
                                "are reported in this appendix.")
+        document.add_paragraph().add_run(checklist["caption"]).bold = True
         rows = [{"item": r["item"], "section": r["section"], "item text": r["text"], "reported in": r["where"],
                  "status": r["status"]} for r in checklist["rows"]]
         _add_grid(document, readable(pd.DataFrame(rows)))

@@ -190,7 +190,7 @@ def test_appendix_page_escapes_review_text(tmp_path, review_copy):
     appendix = report.build_appendix(review, run)
     page = (appendix / "appendix.html").read_text()
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>" not in page
-    assert "Table 1. databases" in page
+    assert "Table 1. databases" in page and "<caption>Table 2. " + report.load_checklist("PRISMA 2020")["title"] in page
     document = docx.Document(appendix / "appendix.docx")
     assert [[c.text for c in row.cells] for row in document.tables[0].rows] == [["database", "n"], ["PubMed", "\u2014"]]
     assert any(p.text.startswith("Table 1.") for p in document.paragraphs)
