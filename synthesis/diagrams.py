@@ -1,17 +1,361 @@
-"""Nested CMOC diagrams: one context, its mechanisms (rounded boxes) and outcomes (rectangles), weighted by documents."""
+"""The review's figures: the theory map, the presence matrix, the PRISMA 2020 flow diagram and the nested CMOC
+diagrams, with the caption and alt text each figure is shown with.
+
+Every figure is titled with the review's title, keeps its text inside the figure and its labels apart
+(:mod:`synthesis.figurecheck` checks both), and is drawn in the style of :data:`synthesis.outputs.FIGURE_STYLE`.
+The stage modules re-export the figure of their stage (``theory.theory_map``, ``tallies.matrix_figure``,
+``prisma.flow_diagram``), so the stage helpers are imported where a figure is drawn, not when this module is.
+"""
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 
+import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, PathPatch, Rectangle
+from matplotlib.path import Path as CurvePath
 
+from synthesis.errors import ReviewError
+from synthesis.outputs import FIGURE_STYLE
 from synthesis.review import Review
 from synthesis.wording import missing
 
-__all__ = ["contexts_with_links", "nested_cmoc_diagram", "diagrams_sentence"]
+__all__ = ["FIGURE_CAPTIONS", "figure_caption", "figure_alt_text", "contexts_with_links", "nested_cmoc_diagram",
+           "diagrams_sentence", "theory_map", "matrix_figure", "flow_diagram"]
 
+#: What each figure shows, by the name it is saved under (``cmoc_`` figures by their prefix).
+FIGURE_CAPTIONS = {
+    "prisma_flow": "PRISMA 2020 flow diagram: records identified, screened, assessed and included, with the "
+                   "counts the paper reports (derived counts marked).",
+    "theory_map": "Theory map: the areas of the initial programme theory, their topics with the theories under "
+                  "each, and the middle-range theories each topic draws on.",
+    "presence_matrix": "Presence matrix: which coding nodes (columns, grouped into contexts, mechanisms and "
+                       "outcomes) each included document (rows) is coded to; a dark cell is coded.",
+    "appraisal_traffic_light": "Appraisal of each study, item by item.",
+    "appraisal_summary_bars": "Appraisal answers summarised across studies, item by item.",
+    "score_heatmap": "The measure's scores per item and site.",
+    "cmoc_": "Nested context-mechanism-outcome configurations of one context; line and border widths give the "
+             "number of documents cited.",
+}
+_TEXT = "#222222"
+_EDGE = "#8a8a8a"
+
+
+def figure_caption(name: str) -> str:
+    """The sentence saying what figure ``name`` shows (its name in words when it has none)."""
+    for key in (name, name.split("_", 1)[0] + "_"):
+        if key in FIGURE_CAPTIONS:
+            return FIGURE_CAPTIONS[key]
+    return name.replace("_", " ").capitalize() + "."
+
+
+def figure_alt_text(figure: plt.Figure, name: str) -> str:
+    """Alt text for ``figure``: its title (the review and what is drawn) and its caption."""
+    titles = [t.get_text() for t in figure.texts if t.get_text().strip()][:1]
+    titles += [ax.get_title() for ax in figure.axes if ax.get_title()]
+    title = " ".join(" ".join(titles).split())
+    return f"{title}. {figure_caption(name)}" if title else figure_caption(name)
+
+
+def _wrap(text: str, width: int, max_lines: int | None = None) -> str:
+    """``text`` broken between words into lines of at most ``width`` characters (never inside a word)."""
+    if max_lines:
+        return "\n".join(textwrap.wrap(text, width, max_lines=max_lines, placeholder=" \u2026",
+                                       break_long_words=False))
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def _title(figure: plt.Figure, review: Review, what: str, fontsize: float = 9) -> None:
+    """The figure's title, ``what: the review's title``, wrapped to the figure's width, at its top."""
+    width = int(figure.get_figwidth() * 72 / (fontsize * 0.62))
+    figure.text(0.5, 1 - 0.08 / figure.get_figheight(), _wrap(f"{what}: {review.title}", width), ha="center",
+                va="top", fontsize=fontsize, color=_TEXT)
+
+
+def _new_figure(width: float, height: float) -> plt.Figure:
+    with matplotlib.rc_context(FIGURE_STYLE):
+        return plt.figure(figsize=(width, height))
+
+
+# --- The theory map -------------------------------------------------------------------------------------------
+
+# Columns in inches: (left, width, characters per line at 7 pt).
+_AREA, _TOPIC, _SOURCE = (0.15, 2.1, 34), (2.75, 4.75, 78), (8.45, 3.4, 54)
+_LINE, _PAD, _GAP = 0.125, 0.1, 0.09
+
+
+def _box_height(text: str) -> float:
+    return text.count("\n") * _LINE + _LINE + _PAD
+
+
+def _draw_box(ax, column: tuple, top: float, text: str, colour: str) -> float:
+    """A rounded box in ``column`` from ``top`` down holding ``text``; returns its centre's height."""
+    left, width, _ = column
+    height = _box_height(text)
+    ax.add_patch(FancyBboxPatch((left, top - height), width, height, boxstyle="round,pad=0,rounding_size=0.06",
+                                facecolor=colour, edgecolor="#777777", linewidth=0.5, zorder=2))
+    ax.text(left + 0.07, top - height / 2, text, fontsize=7, va="center", ha="left", color=_TEXT, zorder=3,
+            linespacing=1.25)
+    return top - height / 2
+
+
+def _curve(ax, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """An S-shaped connector leaving ``start`` and entering ``end`` horizontally (crossings stay readable)."""
+    bend = (end[0] - start[0]) / 2
+    path = CurvePath([start, (start[0] + bend, start[1]), (end[0] - bend, end[1]), end],
+                     [CurvePath.MOVETO, CurvePath.CURVE4, CurvePath.CURVE4, CurvePath.CURVE4])
+    ax.add_patch(PathPatch(path, facecolor="none", edgecolor=_EDGE, linewidth=0.7, zorder=1))
+
+
+def _spread(wanted: list[float], heights: list[float]) -> list[float]:
+    """Tops for boxes that want their centres at ``wanted`` (descending), pushed down so none overlap."""
+    tops, floor = [], float("inf")
+    for centre, height in zip(wanted, heights):
+        top = min(centre + height / 2, floor)
+        tops.append(top)
+        floor = top - height - _GAP
+    return tops
+
+
+def _draw_topics(ax, topics: list[dict], area_labels: dict[str, str], members: dict[str, str]) -> tuple[dict, float]:
+    """Topic boxes stacked by area, each area's box beside its topics; the topics' heights and the bottom."""
+    area_order = list(area_labels) + [t["area"] for t in topics if t["area"] not in area_labels]
+    top, topic_y = 0.0, {}
+    for area in dict.fromkeys(area_order):
+        chosen = [t for t in topics if t["area"] == area]
+        if not chosen:
+            continue
+        area_top = top
+        for topic in chosen:
+            text = _wrap(f"{topic['label']} [{members.get(topic['id'], '')}]", _TOPIC[2])
+            topic_y[topic["id"]] = _draw_box(ax, _TOPIC, top, text, "#ffffff")
+            top -= _box_height(text) + _GAP
+        text = _wrap(area_labels.get(area, area), _AREA[2])
+        centre = (area_top + top + _GAP) / 2
+        area_y = _draw_box(ax, _AREA, min(area_top, centre + _box_height(text) / 2), text, "#dbe9f6")
+        for topic in chosen:
+            _curve(ax, (_AREA[0] + _AREA[1], area_y), (_TOPIC[0], topic_y[topic["id"]]))
+        top -= 0.15
+    return topic_y, top
+
+
+def _draw_sources(ax, used: dict[str, list[str]], names: dict[str, str], topic_y: dict[str, float]) -> float:
+    """The middle-range theories, each near the topics that use it, connected to them; returns the bottom."""
+    wanted = {s: float(np.mean([topic_y[t] for t in ts])) for s, ts in used.items()}
+    order = sorted(used, key=lambda s: (-wanted[s], names.get(s, s)))
+    texts = [_wrap(names.get(s, s), _SOURCE[2]) for s in order]
+    tops = _spread([wanted[s] for s in order], [_box_height(t) for t in texts])
+    bottom = 0.0
+    for source_id, text, source_top in zip(order, texts, tops):
+        y = _draw_box(ax, _SOURCE, source_top, text, "#fde9d9")
+        bottom = min(bottom, source_top - _box_height(text))
+        for topic in dict.fromkeys(used[source_id]):
+            _curve(ax, (_TOPIC[0] + _TOPIC[1], topic_y[topic]), (_SOURCE[0], y))
+    return bottom
+
+
+def theory_map(review: Review) -> plt.Figure | None:
+    """Areas, their topics (with the theories under each) and the middle-range theories each topic draws on.
+
+    Boxes hold their whole text; connectors run from a box's edge to the next box's edge; the middle-range
+    theories are ordered by the topics that use them, so connectors cross as little as the data allows.
+    Returns None when the review publishes no topics of an initial theory (nothing to map).
+    """
+    from synthesis.theory import theory_table
+
+    table = theory_table(review)
+    initial = review.document("theory/initial.yml") or {}
+    topics = initial.get("topics") or []
+    if table.empty or not topics:
+        return None
+    area_labels = {a["id"]: a["label"] for a in initial.get("areas") or []}
+    members = table.groupby("topic")["label"].agg(", ".join).to_dict()
+    sources = review.table("theory/sources.csv")
+    names = dict(zip(sources["source_id"], sources["name"])) if sources is not None else {}
+    fig = _new_figure(12, 4)  # resized below, once the boxes' heights are known
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.axis("off")
+    topic_y, bottom = _draw_topics(ax, topics, area_labels, members)
+    used: dict[str, list[str]] = {}
+    for row in table.to_dict("records"):
+        for source_id in row["sources"]:
+            if row["topic"] in topic_y:
+                used.setdefault(source_id, []).append(row["topic"])
+    bottom = min(bottom, _draw_sources(ax, used, names, topic_y))
+    for column, heading in ((_AREA, "Areas"), (_TOPIC, "Topics, with the numbers of their theories"),
+                            (_SOURCE, "Middle-range theories")):
+        ax.text(column[0], 0.08, heading, fontsize=7.5, fontweight="bold", va="bottom", ha="left", color=_TEXT)
+    heading_room, title_room = 0.3, 0.55
+    height = -bottom + heading_room + title_room
+    fig.set_figheight(height)
+    ax.set_position([0, 0, 1, (height - title_room) / height])
+    ax.set_xlim(0, 12)
+    ax.set_ylim(bottom - 0.05, heading_room - 0.05)
+    _title(fig, review, "Theory map")
+    return fig
+
+
+# --- The presence matrix --------------------------------------------------------------------------------------
+
+_BANDS = {"context": ("Contexts", "#dbe9f6"), "mechanism": ("Mechanisms", "#e4f0dc"), "outcome": ("Outcomes", "#fde9d9")}
+
+
+def _band(kind: str) -> str:
+    """The C/M/O band a node kind belongs to (``outcome domain`` is an outcome), or the kind itself."""
+    return next((band for band in _BANDS if str(kind).startswith(band)), str(kind))
+
+
+def matrix_figure(review: Review, unit: str = "document") -> plt.Figure | None:
+    """The presence matrix as a grid: units down, nodes across grouped into context, mechanism and outcome bands
+    (then any other kinds), with gridlines and labels wrapped between words. None when the review has no coding.
+    """
+    from synthesis.tallies import node_labels, presence_matrix
+
+    matrix = presence_matrix(review, unit)
+    if matrix.empty or not matrix.values.any():
+        return None
+    nodes = review.table("coding/nodes.csv")
+    kinds = dict(zip(nodes["node_id"], nodes["kind"].map(_band))) if nodes is not None else {}
+    ranks = {band: i for i, band in enumerate(_BANDS)}
+    columns = sorted(matrix.columns, key=lambda n: (ranks.get(kinds.get(n, ""), len(ranks)), kinds.get(n, "")))
+    matrix = matrix[columns]
+    labels = node_labels(review)
+    rows, count = matrix.shape
+    # Beyond 80 rows or columns labels would be unreadable: the table beside the figure names every node.
+    cell = 0.42
+    width = min(14.0, max(6.0, cell * count + 2.6))
+    label_room = 1.6 if count <= 80 else 0.5
+    top_room = 1.0  # the title and the C/M/O bands
+    height = min(12.0, max(3.5, 0.26 * rows + label_room + top_room))
+    fig = _new_figure(width, height)
+    ax = fig.add_axes([2.3 / width, label_room / height, 1 - 2.5 / width, 1 - (label_room + top_room) / height])
+    ax.imshow(matrix.values, cmap="Blues", vmin=0, vmax=1.4, aspect="auto", interpolation="nearest")
+    ax.set_xticks(np.arange(-0.5, count), minor=True)
+    ax.set_yticks(np.arange(-0.5, rows), minor=True)
+    ax.grid(which="minor", color="#c8c8c8", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    spacing = ax.get_position().width * width / count
+    if count <= 80:
+        lines = max(1, int(spacing / 0.13))
+        ax.set_xticks(range(count), [_wrap(labels.get(n, n), 22, lines) for n in matrix.columns], rotation=90,
+                      fontsize=6.5, linespacing=1.0)
+    else:
+        ax.set_xticks([])
+        ax.set_xlabel(f"{count} nodes")
+    if rows <= 80:
+        ax.set_yticks(range(rows), [_wrap(str(r), 34, 1) for r in matrix.index], fontsize=7)
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel(f"{rows} {unit}s")
+    start = 0
+    for band, group in itertools.groupby(kinds.get(n, "") for n in matrix.columns):
+        size = len(list(group))
+        name, colour = _BANDS.get(band, (band or "other", "#eeeeee"))
+        ax.add_patch(Rectangle((start - 0.5, -0.5), size, -0.9, facecolor=colour, edgecolor="#555555",
+                               linewidth=0.6, clip_on=False))
+        ax.text(start - 0.5 + size / 2, -0.95, _wrap(name, max(4, int(size * spacing * 11)), 1),
+                ha="center", va="center", fontsize=7, color=_TEXT)
+        if start:
+            ax.axvline(start - 0.5, color="#333333", linewidth=1.2)
+        start += size
+    _title(fig, review, f"Presence matrix ({unit}s \u00d7 nodes, dark = coded)")
+    return fig
+
+
+# --- The PRISMA 2020 flow diagram -----------------------------------------------------------------------------
+
+def _fitted_box(ax, x, y, w, h, text, muted=False, largest=7.5, smallest=5.0):
+    """A box with ``text`` wrapped and, if need be, set smaller until it fits inside (measured, not guessed)."""
+    ax.add_patch(Rectangle((x, y), w, h, fill=True, facecolor="#f2f2f2" if muted else "white",
+                           edgecolor="#444444", linewidth=1))
+    renderer = ax.figure.canvas.get_renderer()
+    (left, low), (right, high) = ax.transData.transform([(x, y), (x + w, y + h)])
+    room_w, room_h = (right - left) * 0.92, (high - low) * 0.9
+    label = ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=largest, color=_TEXT)
+    size = largest
+    while True:
+        label.set_fontsize(size)
+        characters = max(8, int(room_w / (size * 0.6 * ax.figure.dpi / 72)) + 6)
+        for width in range(characters, 7, -1):
+            label.set_text(_wrap(text, width))
+            extent = label.get_window_extent(renderer)
+            if extent.width <= room_w:
+                break
+        if extent.height <= room_h or size <= smallest:
+            return label
+        size -= 0.5
+
+
+def _arrow(ax, start, end):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=9, linewidth=0.9, color="#444444"))
+
+
+def flow_diagram(review: Review) -> plt.Figure:
+    """The PRISMA 2020 flow diagram (new reviews; databases and registers, and other methods).
+
+    Counts the paper does not report are printed as 'n = not reported', counts whose records cannot be read as
+    'n = cannot be derived'; derived counts are marked, full-text exclusions carry their reasons, and each box's
+    text is wrapped and sized to fit the box.
+    """
+    from synthesis.prisma import PRISMA_BOXES, database_counts, exclusion_lists, prisma_counts
+
+    table = prisma_counts(review).set_index("box")
+
+    def n(key):
+        value, status = table.loc[key, "n"], table.loc[key, "status"]
+        if pd.isna(value):  # no-break spaces: "n =" never ends a line
+            return "n\u00a0=\u00a0cannot be derived" if status == "cannot be derived" else "n\u00a0=\u00a0not reported"
+        return f"n\u00a0=\u00a0{int(value):,}" + (" (derived)" if status == "derived" else "")
+
+    fig = _new_figure(8.5, 7.6)
+    ax = fig.add_axes([0.01, 0.01, 0.98, 0.9])
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.axis("off")
+    identified = f"Records identified from databases ({n('database_results')}) and registers ({n('register_results')})"
+    if "identified" in table.index:
+        identified += f"; all sources: {n('identified')}"
+    per_database = database_counts(review)
+    if not per_database.empty:
+        identified += ": " + ", ".join(f"{row.database} {'n.r.' if pd.isna(row.n) else int(row.n)}"
+                                       for row in per_database.itertuples())
+    _fitted_box(ax, 4, 80, 34, 16, identified)
+    _fitted_box(ax, 44, 80, 26, 16, f"Removed before screening: duplicates ({n('duplicates')}); automation "
+                                    f"({n('excluded_automatic')}); other ({n('excluded_other')})")
+    _fitted_box(ax, 74, 80, 24, 16, f"Records from websites ({n('website_results')}), organisations "
+                                    f"({n('organisation_results')}), citation searching ({n('citations_results')})",
+                muted=True)
+    rows = [(64, "records_screened", "records_excluded"), (48, "dbr_sought_reports", "dbr_notretrieved_reports"),
+            (32, "dbr_assessed", "dbr_excluded")]
+    reasons = exclusion_lists(review)
+    for y, left, right in rows:
+        _fitted_box(ax, 4, y, 34, 10, f"{PRISMA_BOXES[left]} ({n(left)})")
+        because = f": {reasons[right]}" if right in reasons else ""
+        _fitted_box(ax, 44, y, 26, 10, f"{PRISMA_BOXES[right]} ({n(right)}){because}")
+        _arrow(ax, (38, y + 5), (44, y + 5))
+        _arrow(ax, (21, y + 16), (21, y + 10))
+    _fitted_box(ax, 74, 48, 24, 10, f"Reports sought ({n('other_sought_reports')}); not retrieved "
+                                    f"({n('other_notretrieved_reports')})", muted=True)
+    _fitted_box(ax, 74, 32, 24, 10, f"Reports assessed ({n('other_assessed')}); excluded ({n('other_excluded')})",
+                muted=True)
+    _arrow(ax, (86, 80), (86, 58))
+    _arrow(ax, (86, 48), (86, 42))
+    _fitted_box(ax, 4, 4, 34, 18, f"Studies included in review ({n('new_studies')}); reports of included studies "
+                                  f"({n('new_reports')})")
+    _arrow(ax, (21, 32), (21, 22))
+    _arrow(ax, (86, 32), (38, 13))
+    _arrow(ax, (38, 88), (44, 88))
+    for y, label in ((88, "Identification"), (56, "Screening"), (13, "Included")):
+        ax.text(1.5, y, label, rotation=90, ha="center", va="center", fontsize=8, fontweight="bold", color=_TEXT)
+    _title(fig, review, "PRISMA 2020 flow")
+    return fig
+
+
+# --- Nested CMOC diagrams -------------------------------------------------------------------------------------
 
 def contexts_with_links(review: Review) -> list[str]:
     """Node ids of the contexts that have at least one mechanism-outcome link, in the paper's order."""
@@ -23,8 +367,20 @@ def contexts_with_links(review: Review) -> list[str]:
     return [n for n in nodes.loc[nodes["kind"] == "context", "node_id"] if n in linked]
 
 
-def _wrap(text: str, width: int = 26) -> str:
-    return "\n".join(textwrap.wrap(text, width))
+def _documents(frame: pd.DataFrame) -> int:
+    return len({d for docs in frame["documents"] for d in docs})
+
+
+def _edge_label(ax, start, end, fraction, text, colour, placed):
+    """The count of an edge, on the edge: at ``fraction`` of its length, slid along it away from other counts."""
+    for shift in (0, -0.07, 0.07, -0.13, 0.13, -0.19, 0.19):
+        along = fraction + shift
+        x, y = start[0] + (end[0] - start[0]) * along, start[1] + (end[1] - start[1]) * along
+        if all(abs(x - px) > 0.3 or abs(y - py) > 0.22 for px, py in placed):
+            break
+    placed.append((x, y))
+    ax.text(x, y, text, fontsize=7, color=colour, ha="center", va="center", zorder=3,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 0.4})
 
 
 def nested_cmoc_diagram(review: Review, context_id: str) -> plt.Figure:
@@ -32,21 +388,19 @@ def nested_cmoc_diagram(review: Review, context_id: str) -> plt.Figure:
 
     Line width of each context-mechanism and mechanism-outcome edge, and border width of each box, is set by
     the number of distinct documents cited for it (the convention of Hackmann et al.'s Figures 2-6), and the
-    number is printed on the edge.
+    number is printed on its edge.
     """
     links = review.table("coding/links.csv")
     nodes = review.table("coding/nodes.csv").set_index("node_id")
     chosen = links[links["context"] == context_id]
     if chosen.empty:
-        raise ValueError(f"no links for context {context_id!r}")
-
-    def documents(frame: pd.DataFrame) -> int:
-        return len({d for docs in frame["documents"] for d in docs})
-
-    mechanisms = sorted(set(chosen["mechanism"]), key=lambda m: (-documents(chosen[chosen["mechanism"] == m]), m))
-    outcomes = sorted(set(chosen["outcome"]), key=lambda o: (-documents(chosen[chosen["outcome"] == o]), o))
+        raise ReviewError("coding/links.csv", f"no links for context {context_id!r}", field="context",
+                          hint="draw one of " + ", ".join(contexts_with_links(review)))
+    mechanisms = sorted(set(chosen["mechanism"]), key=lambda m: (-_documents(chosen[chosen["mechanism"] == m]), m))
+    outcomes = sorted(set(chosen["outcome"]), key=lambda o: (-_documents(chosen[chosen["outcome"] == o]), o))
     height = max(len(mechanisms), len(outcomes), 2)
-    fig, ax = plt.subplots(figsize=(10, 1.25 * height + 1.2))
+    fig = _new_figure(10, 1.25 * height + 1.6)
+    ax = fig.add_axes([0.01, 0.01, 0.98, 1 - 0.7 / fig.get_figheight()])
     ax.set_xlim(0, 10)
     ax.set_ylim(-0.7, height)
     ax.axis("off")
@@ -58,47 +412,38 @@ def nested_cmoc_diagram(review: Review, context_id: str) -> plt.Figure:
     context_y = height / 2
     mechanism_y = dict(zip(mechanisms, ys(len(mechanisms))))
     outcome_y = dict(zip(outcomes, ys(len(outcomes))))
-    scale = 0.9
-
+    scale, placed = 0.9, []
     for mechanism in mechanisms:
-        n = documents(chosen[chosen["mechanism"] == mechanism])
+        n = _documents(chosen[chosen["mechanism"] == mechanism])
         # Edges run to the boxes' centres beneath the boxes, so they meet every box whatever its width.
-        ax.plot([1.05, 4.8], [context_y, mechanism_y[mechanism]], color="#6a8caf", linewidth=scale * n, zorder=1,
-                solid_capstyle="butt")
-        ax.text(2.9, (context_y + mechanism_y[mechanism]) / 2 + 0.08, str(n), fontsize=7, color="#33506e")
-    placed: list[tuple[float, float]] = []
+        start, end = (1.05, context_y), (4.8, mechanism_y[mechanism])
+        ax.plot(*zip(start, end), color="#6a8caf", linewidth=scale * n, zorder=1, solid_capstyle="butt")
+        # Past the context's circle and before the mechanism's box, where the edges have fanned out.
+        _edge_label(ax, start, end, 0.55, str(n), "#33506e", placed)
     for (mechanism, outcome), group in chosen.groupby(["mechanism", "outcome"], sort=True):
-        n = documents(group)
-        start, end = mechanism_y[mechanism], outcome_y[outcome]
-        ax.plot([4.8, 8.6], [start, end], color="#b07a4f", linewidth=scale * n, zorder=1, solid_capstyle="butt")
-        # Counts sit about a third of the way along (edges leaving one mechanism have diverged, edges meeting
-        # one outcome have not yet met, edges that cross at halfway are still apart), slid along the edge
-        # when another count already stands there.
-        for fraction in (1 / 3, 0.26, 0.4, 0.22, 0.45):
-            x, y = 4.8 + 3.8 * fraction, start + (end - start) * fraction
-            if all(abs(x - px) > 0.25 or abs(y - py) > 0.2 for px, py in placed):
-                break
-        placed.append((x, y))
-        ax.text(x, y, str(n), fontsize=7, color="#6e4526", ha="center", va="center",
-                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+        n = _documents(group)
+        start, end = (4.8, mechanism_y[mechanism]), (8.6, outcome_y[outcome])
+        ax.plot(*zip(start, end), color="#b07a4f", linewidth=scale * n, zorder=1, solid_capstyle="butt")
+        # A third of the way along: edges leaving one mechanism have diverged, edges meeting one outcome not met.
+        _edge_label(ax, start, end, 0.4, str(n), "#6e4526", placed)
 
     ax.text(1.05, context_y, _wrap(nodes.loc[context_id, "label"], 16), ha="center", va="center", fontsize=10,
-            fontweight="bold", bbox={"boxstyle": "circle,pad=0.6", "facecolor": "#dbe9f6", "edgecolor": "#33506e"})
+            fontweight="bold", zorder=2,
+            bbox={"boxstyle": "circle,pad=0.6", "facecolor": "#dbe9f6", "edgecolor": "#33506e"})
     for mechanism in mechanisms:
-        n = documents(chosen[chosen["mechanism"] == mechanism])
-        ax.text(4.8, mechanism_y[mechanism], _wrap(nodes.loc[mechanism, "label"]), ha="center", va="center",
+        n = _documents(chosen[chosen["mechanism"] == mechanism])
+        ax.text(4.8, mechanism_y[mechanism], _wrap(nodes.loc[mechanism, "label"], 26), ha="center", va="center",
                 fontsize=8, zorder=2, bbox={"boxstyle": "round,pad=0.45,rounding_size=0.6", "facecolor": "#eef4fa",
                                             "edgecolor": "#33506e", "linewidth": 0.4 + 0.35 * n})
     for outcome in outcomes:
-        n = documents(chosen[chosen["outcome"] == outcome])
+        n = _documents(chosen[chosen["outcome"] == outcome])
         ax.text(8.6, outcome_y[outcome], _wrap(nodes.loc[outcome, "label"], 24), ha="center", va="center",
                 fontsize=8, zorder=2, bbox={"boxstyle": "square,pad=0.45", "facecolor": "#fbf1e8",
                                             "edgecolor": "#6e4526", "linewidth": 0.4 + 0.35 * n})
-    total = documents(chosen)
-    ax.text(0.05, -0.55, f"Context: {nodes.loc[context_id, 'label']}. Mechanisms in rounded boxes, outcomes in "
-                         f"rectangles; line and border width = number of papers cited ({total} papers in all).",
+    ax.text(0.05, -0.55, _wrap(f"Mechanisms in rounded boxes, outcomes in rectangles; line and border width = number "
+                               f"of papers cited ({_documents(chosen)} papers in all).", 150),
             fontsize=7, color="#444444")
-    fig.tight_layout()
+    _title(fig, review, f"Context \u201c{nodes.loc[context_id, 'label']}\u201d")
     return fig
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import html
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Image, Markdown, display
+from IPython.display import Markdown, display
 
-from synthesis.outputs import configure_display, save_figure, save_table
+from synthesis.diagrams import figure_alt_text, figure_caption
+from synthesis.outputs import apply_figure_style, configure_display, save_figure, save_table
+from synthesis.tables import readable, table_caption
 from synthesis.paths import OUTPUTS_DIR, resolve_review
 from synthesis.review import Review, load_review
 
@@ -24,6 +28,40 @@ class _Note(Markdown):
         return self.data
 
 
+class _Table:
+    """A table as a reader sees it (:func:`synthesis.tables.readable`): HTML with its caption and no row
+    numbers, whole cells; plain text of the same cells for consoles and nbval."""
+
+    def __init__(self, table: pd.DataFrame, name: str | None, caption: str):
+        self.table, self.name, self.caption = readable(table), name, caption
+
+    def _repr_html_(self) -> str:
+        body = self.table.to_html(index=False, border=0, classes="synthesis-table",
+                                  table_id=f"table-{self.name}" if self.name else None)
+        return body.replace(">\n  <thead>", f">\n  <caption>{html.escape(self.caption)}</caption>\n  <thead>", 1)
+
+    def __repr__(self) -> str:
+        return self.table.to_string(index=False)
+
+
+class _Figure:
+    """A saved figure as a reader sees it: the PNG in a ``<figure>`` with its caption and alt text."""
+
+    def __init__(self, png: bytes, name: str, width: int, caption: str, alt: str):
+        self.png, self.name, self.width, self.caption, self.alt = png, name, width, caption, alt
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return (f'<figure class="synthesis-figure" id="figure-{html.escape(self.name)}"><img src="data:image/png;base64,{data}" width="{self.width}" '
+                f'alt="{html.escape(self.alt)}"><figcaption>{html.escape(self.caption)}</figcaption></figure>')
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def __repr__(self) -> str:
+        return f"[figure] {self.caption}"
+
+
 def open_review(review: str, output_dir: str = "") -> Review:
     """Load and validate the review a notebook was given, set display options, and show what it is.
 
@@ -35,6 +73,7 @@ def open_review(review: str, output_dir: str = "") -> Review:
         Where tables and figures go; empty for ``outputs/<slug>/`` in the project.
     """
     configure_display()
+    apply_figure_style()
     loaded = load_review(resolve_review(review))
     _OUTPUT_DIRS["current"] = Path(output_dir) if output_dir else OUTPUTS_DIR / loaded.slug
     display(_Note(summary(loaded)))
@@ -60,24 +99,27 @@ def say(text: str) -> None:
 
 
 def show(table: pd.DataFrame, name: str | None = None, empty: str = "Nothing to show.") -> None:
-    """Save ``table`` as ``tables/<name>.csv`` and ``.md`` and show it, or show ``empty`` when it has no rows."""
+    """Save ``table`` as ``tables/<name>.csv`` and ``.md`` and show it with its caption
+    (:func:`synthesis.tables.table_caption`), or show ``empty`` when it has no rows."""
     if table is None or table.empty:
         display(_Note(f"*{empty}*"))
         return
     if name:
         save_table(table, name, output_folder())
-    display(table)
+    display(_Table(table, name, table_caption(name) if name else ""))
 
 
 def show_figure(figure: plt.Figure | None, name: str, empty: str = "No figure for this review.") -> None:
-    """Save ``figure`` as SVG, PNG and PDF under ``figures/`` and show it, or show ``empty``."""
+    """Save ``figure`` as SVG, PNG and PDF under ``figures/`` and show it with its caption and alt text
+    (:func:`synthesis.diagrams.figure_caption`), or show ``empty``."""
     if figure is None:
         display(_Note(f"*{empty}*"))
         return
     save_figure(figure, name, output_folder())
     # Show the PNG just written rather than rendering the figure a second time for the inline backend.
     png = output_folder() / "figures" / f"{name}.png"
-    display(Image(data=png.read_bytes(), format="png", width=int(figure.get_figwidth() * 100)))
+    display(_Figure(png.read_bytes(), name, int(figure.get_figwidth() * 100), figure_caption(name),
+                    figure_alt_text(figure, name)))
     plt.close(figure)
 
 

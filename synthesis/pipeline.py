@@ -12,7 +12,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -23,7 +22,7 @@ import nbformat
 import yaml
 
 from synthesis.errors import ReviewError
-from synthesis.outputs import write_text_atomic
+from synthesis.outputs import make_folder_atomic, write_text_atomic
 from synthesis.paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, resolve_review
 from synthesis.report import build_appendix
 from synthesis.reproduction import reproduction_table
@@ -279,7 +278,7 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
     slugs = [plan.review.slug for plan in plans]
     if len(set(slugs)) != len(slugs):
         raise ReviewError("synthesis run", "the same review is given twice", field="REVIEW", hint="give each once")
-    stagings = {plan.review.slug: Path(tempfile.mkdtemp(prefix=f".{plan.review.slug}.", dir=out_root))
+    stagings = {plan.review.slug: make_folder_atomic(out_root, f".{plan.review.slug}.")
                 for plan in plans}
     tasks = [(plan, stem) for plan in plans for stem in plan.notebooks]
     report = progress or (lambda line: None)

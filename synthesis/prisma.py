@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.patches import FancyArrowPatch, Rectangle
 
+from synthesis.diagrams import flow_diagram  # re-exported: notebook 01 and the CLI draw it as prisma.flow_diagram
 from synthesis.review import Review
 
 __all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "export_duplicates", "possible_duplicates", "prisma_counts", "derived_counts", "database_counts", "export_records",
@@ -512,69 +510,3 @@ def deduplication_comparison(review: Review) -> tuple[pd.DataFrame, pd.DataFrame
                                     "fields that differ": _differing_fields(members)})
     return (pd.DataFrame(rows, columns=summary_columns),
             pd.DataFrame(differences, columns=difference_columns).sort_values(["kind", "records"]).reset_index(drop=True))
-
-
-def _box(ax, x, y, w, h, text, muted=False):
-    ax.add_patch(Rectangle((x, y), w, h, fill=True, facecolor="#f2f2f2" if muted else "white",
-                           edgecolor="#444444", linewidth=1))
-    ax.text(x + w / 2, y + h / 2, "\n".join(textwrap.wrap(text, 34)), ha="center", va="center", fontsize=7.5)
-
-
-def _arrow(ax, start, end):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=9, linewidth=0.9, color="#444444"))
-
-
-def flow_diagram(review: Review) -> plt.Figure:
-    """The PRISMA 2020 flow diagram (new reviews; databases and registers, and other methods).
-
-    Counts the paper does not report are printed as 'n = not reported', counts whose records cannot be read as
-    'n = cannot be derived'; derived counts are marked, and full-text exclusions carry their reasons.
-    """
-    table = prisma_counts(review).set_index("box")
-
-    def n(key):
-        value, status = table.loc[key, "n"], table.loc[key, "status"]
-        if pd.isna(value):
-            return "n = cannot be derived" if status == "cannot be derived" else "n = not reported"
-        return f"n = {int(value):,}" + (" (derived)" if status == "derived" else "")
-
-    fig, ax = plt.subplots(figsize=(8.5, 7.2))
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 100)
-    ax.axis("off")
-    identified = f"Records identified from databases ({n('database_results')}) and registers ({n('register_results')})"
-    if "identified" in table.index:
-        identified += f"; all sources: {n('identified')}"
-    per_database = database_counts(review)
-    if not per_database.empty:
-        identified += ": " + ", ".join(f"{row.database} {'n.r.' if pd.isna(row.n) else int(row.n)}"
-                                       for row in per_database.itertuples())
-    _box(ax, 4, 82, 34, 12, identified)
-    _box(ax, 44, 82, 26, 12, f"Removed before screening: duplicates ({n('duplicates')}); automation "
-                             f"({n('excluded_automatic')}); other ({n('excluded_other')})")
-    _box(ax, 74, 82, 24, 12, f"Records from websites ({n('website_results')}), organisations "
-                             f"({n('organisation_results')}), citation searching ({n('citations_results')})", muted=True)
-    rows = [(64, "records_screened", "records_excluded"), (48, "dbr_sought_reports", "dbr_notretrieved_reports"),
-            (32, "dbr_assessed", "dbr_excluded")]
-    reasons = exclusion_lists(review)
-    for y, left, right in rows:
-        _box(ax, 4, y, 34, 10, f"{PRISMA_BOXES[left]} ({n(left)})")
-        because = f": {reasons[right]}" if right in reasons else ""
-        _box(ax, 44, y, 26, 10, f"{PRISMA_BOXES[right]} ({n(right)}){because}")
-        _arrow(ax, (38, y + 5), (44, y + 5))
-        _arrow(ax, (21, y + 10 + (8 if y == 64 else 6)), (21, y + 10))
-    _box(ax, 74, 48, 24, 10, f"Reports sought ({n('other_sought_reports')}); not retrieved "
-                             f"({n('other_notretrieved_reports')})", muted=True)
-    _box(ax, 74, 32, 24, 10, f"Reports assessed ({n('other_assessed')}); excluded ({n('other_excluded')})", muted=True)
-    _arrow(ax, (86, 82), (86, 58))
-    _arrow(ax, (86, 48), (86, 42))
-    _box(ax, 4, 8, 34, 14, f"Studies included in review ({n('new_studies')}); reports of included studies "
-                           f"({n('new_reports')})")
-    _arrow(ax, (21, 32), (21, 22))
-    _arrow(ax, (86, 32), (38, 15))
-    _arrow(ax, (38, 88), (44, 88))
-    for y, label in ((88, "Identification"), (56, "Screening"), (15, "Included")):
-        ax.text(1, y, label, rotation=90, ha="center", va="center", fontsize=8, fontweight="bold")
-    ax.set_title(f"PRISMA 2020 flow: {review.slug}", fontsize=9)
-    fig.tight_layout()
-    return fig

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from synthesis.diagrams import matrix_figure  # re-exported: the notebooks draw it as tallies.matrix_figure
 from synthesis.evidence import denominator, evidence_rows, node_support
 from synthesis.review import Review
 from synthesis.tables import cell_values, percent, round_half_up
@@ -306,33 +307,6 @@ def node_labels(review: Review) -> dict[str, str]:
     """Node id -> label, for showing matrices and tallies."""
     nodes = review.table("coding/nodes.csv")
     return dict(zip(nodes["node_id"], nodes["label"])) if nodes is not None else {}
-
-
-def matrix_figure(review: Review, unit: str = "document"):
-    """The presence matrix as a grid (units down, nodes across), or None when the review has no coding."""
-    import matplotlib.pyplot as plt
-
-    matrix = presence_matrix(review, unit)
-    if matrix.empty or not matrix.values.any():
-        return None
-    labels = node_labels(review)
-    # The figure grows with the matrix up to a page; beyond 80 rows or columns the labels would be unreadable,
-    # so they are left off (the table beside it names every node) and the size stays bounded.
-    rows, columns = matrix.shape
-    fig, ax = plt.subplots(figsize=(min(14, max(6, 0.42 * columns + 2.5)), min(12, max(3.5, 0.26 * rows + 2))))
-    ax.imshow(matrix.values, cmap="Blues", vmin=0, vmax=1.4, aspect="auto", interpolation="nearest")
-    if columns <= 80:
-        ax.set_xticks(range(columns), [labels.get(n, n)[:34] for n in matrix.columns], rotation=60, ha="right",
-                      fontsize=7)
-    else:
-        ax.set_xlabel(f"{columns} nodes")
-    if rows <= 80:
-        ax.set_yticks(range(rows), list(matrix.index), fontsize=7)
-    else:
-        ax.set_ylabel(f"{rows} {unit}s")
-    ax.set_title(f"{unit.capitalize()} x node: coded (dark) or not, {review.slug}", fontsize=9)
-    fig.tight_layout()
-    return fig
 
 
 def matrix_tallies(review: Review, unit: str = "document") -> pd.DataFrame:

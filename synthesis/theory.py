@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-import textwrap
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
+from synthesis.diagrams import theory_map  # re-exported: the notebooks draw the map as theory.theory_map
 from synthesis.errors import ReviewError
 from synthesis.evidence import documents_for, evidence_rows, node_support
 from synthesis.review import Review
@@ -318,67 +317,6 @@ def final_model(review: Review, fmt: str = "markdown", min_documents: int = 1, r
         parts = [title, FINAL_LEGEND]
         parts += [f"{heading}\n\n" + "\n".join(f"- {i}" for i in items) for heading, items in styled]
     return "\n\n".join(parts) + "\n"
-
-
-def theory_map(review: Review) -> plt.Figure | None:
-    """Areas, topics and theories as a tree, with the middle-range theories each topic draws on.
-
-    Returns None when the review publishes no initial theories.
-    """
-    import networkx as nx  # only the map needs it; kept out of the notebooks' start-up
-
-    table = theory_table(review)
-    initial = review.document("theory/initial.yml") or {}
-    if table.empty:
-        return None
-    graph = nx.DiGraph()
-    areas = initial.get("areas") or []
-    topics = initial.get("topics") or []
-    for area in areas:
-        graph.add_node(area["id"], layer=0, label=area["label"])
-    for topic in topics:
-        graph.add_node(topic["id"], layer=1, label=topic["label"])
-        graph.add_edge(topic["area"], topic["id"])
-    sources = review.table("theory/sources.csv")
-    names = dict(zip(sources["source_id"], sources["name"])) if sources is not None else {}
-    for row in table.to_dict("records"):
-        for source_id in row["sources"]:
-            graph.add_node(source_id, layer=2, label=names.get(source_id, source_id))
-            graph.add_edge(row["topic"], source_id)
-    columns = {0: 0.0, 1: 2.4, 2: 7.3}
-    layers: dict[int, list[str]] = {}
-    for node, data in graph.nodes(data=True):
-        layers.setdefault(data["layer"], []).append(node)
-    order = {t["id"]: i for i, t in enumerate(topics)} | {a["id"]: i for i, a in enumerate(areas)}
-    positions = {}
-    for layer, nodes in layers.items():
-        nodes.sort(key=lambda n: (order.get(n, 999), n))
-        for index, node in enumerate(nodes):
-            positions[node] = (columns[layer], -index * (len(topics) / max(len(nodes), 1)))
-    members = table.groupby("topic")["label"].apply(lambda s: ", ".join(s)).to_dict()
-    fig, ax = plt.subplots(figsize=(11, max(4.5, 0.36 * len(topics))))
-    # Edges run in the gaps between the columns of labels, never through a label.
-    for start, end in sorted(graph.edges()):
-        (_, y0), (_, y1) = positions[start], positions[end]
-        x0, x1 = (1.95, 2.35) if graph.nodes[start]["layer"] == 0 else (6.6, 7.25)
-        ax.plot([x0, x1], [y0, y1], color="#9a9a9a", linewidth=0.7, zorder=1)
-    colours = {0: "#dbe9f6", 1: "#ffffff", 2: "#fde9d9"}
-    for node, (x, y) in positions.items():
-        data = graph.nodes[node]
-        text = data["label"]
-        if data["layer"] == 1:
-            text = f"{textwrap.shorten(text, 52, placeholder='...')} [{members.get(node, '')}]"
-        else:
-            text = textwrap.shorten(text, 30 if data["layer"] == 0 else 44, placeholder="...")
-        ax.text(x, y, text, fontsize=6.5, va="center", ha="left", zorder=2,
-                bbox={"boxstyle": "round,pad=0.25", "facecolor": colours[data["layer"]], "edgecolor": "#777777",
-                      "linewidth": 0.5})
-    ax.set_xlim(-0.1, 10.2)
-    ax.axis("off")
-    ax.set_title(f"Theory map: areas, topics [theories] and the middle-range theories they draw on ({review.slug})",
-                 fontsize=8)
-    fig.tight_layout()
-    return fig
 
 
 def cmoc_table(review: Review) -> pd.DataFrame:

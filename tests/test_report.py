@@ -1,5 +1,7 @@
 """Tests for synthesis.report: checklists, the four table formats, Word documents and the appendix's guards."""
 
+import shutil
+import subprocess
 import zipfile
 
 import docx
@@ -59,13 +61,15 @@ def test_heading_anchor_matches_nbconvert():
 
 
 def test_table_formats(tmp_path):
-    """A table is written as CSV, Markdown, escaped LaTeX and a Word table with the same cells."""
-    table = pd.DataFrame({"theme": ["50% & more", "b_c"], "n": ["3", "4"]})
-    written = report.write_table_formats(table, "themes", tmp_path, "Themes")
+    """A table is written as CSV, Markdown, escaped LaTeX and a Word table with the same cells, missing as a dash."""
+    table = pd.DataFrame({"theme": ["50% & more", "b_c"], "n": ["3", None]})
+    written = report.write_table_formats(table, "themes", tmp_path, "Table 2. Themes.")
     assert [p.suffix for p in written] == [".csv", ".md", ".tex", ".docx"]
     assert "50\\% \\& more" in (tmp_path / "themes.tex").read_text()
+    assert (tmp_path / "themes.md").read_text().startswith("Table 2. Themes.\n")
     cells = [[c.text for c in row.cells] for row in docx.Document(tmp_path / "themes.docx").tables[0].rows]
-    assert cells == [["theme", "n"], ["50% & more", "3"], ["b_c", "4"]]
+    assert cells == [["theme", "n"], ["50% & more", "3"], ["b_c", "\u2014"]]
+    assert (tmp_path / "preamble.tex").read_text() == report.LATEX_PREAMBLE
 
 
 def test_docx_is_byte_identical(tmp_path):
@@ -90,3 +94,128 @@ def test_appendix_needs_a_run(mcleish, tmp_path):
     """Building an appendix from a folder without executed notebooks says to run them first."""
     with pytest.raises(ReviewError, match="no executed notebooks"):
         report.build_appendix(mcleish, tmp_path)
+
+
+def test_latex_columns_sized_to_content():
+    """LaTeX tables are booktabs longtables of wrapping p{} columns, the long-text column the widest."""
+    table = pd.DataFrame({"id": ["T1", "T2"], "statement": ["a long statement " * 8, "another " * 12]})
+    latex = report.latex_table(table, "Table 1. Statements.", "tab:statements")
+    assert latex.count("p{") == 2 and "\\toprule" in latex and "\\bottomrule" in latex and "lllll" not in latex
+    narrow, wide = report.column_widths(table, 60)
+    assert wide > 3 * narrow and abs(narrow + wide - 1) < 1e-9
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None,
+                    reason="no TeX installation (apt-get install texlive-latex-recommended texlive-latex-extra)")
+def test_latex_tables_compile(tmp_path, mcleish):
+    """A real table (the perinatal CMOCs, long text with symbols) compiles with the preamble written beside it."""
+    from synthesis import theory
+
+    report.write_table_formats(theory.cmoc_table(mcleish), "cmocs", tmp_path, "Table 1. The CMOCs.")
+    (tmp_path / "main.tex").write_text("\\documentclass{article}\n\\input{preamble}\n\\begin{document}\n"
+                                       "\\input{cmocs}\n\\end{document}\n")
+    result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "Overfull \\hbox" not in result.stdout.split("cmocs.tex")[-1]
+
+
+def _notebook(*cells):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = list(cells)
+    return notebook
+
+
+def _shown(name):
+    return nbformat.v4.new_output("display_data", data={
+        "text/html": f'<table class="synthesis-table" id="table-{name}"><caption>{name}</caption></table>',
+        "text/plain": name})
+
+
+def test_prepare_notebook_leaves_out_what_a_reader_does_not_need(review_copy):
+    """Tagged cells, the repeated review header and, without published numbers, the paper's sections go."""
+    from synthesis.notebook import summary
+    from synthesis.review import load_review
+
+    folder = review_copy("perinatal-peer-support")
+    review = load_review(folder)
+    header = nbformat.v4.new_output("display_data", data={"text/markdown": summary(review)})
+    omitted = nbformat.v4.new_markdown_cell("Change `review` below.", metadata={"tags": ["appendix-omit"]})
+    opening = nbformat.v4.new_code_cell("rv = nb.open_review(review)", outputs=[header])
+    data = nbformat.v4.new_code_cell("nb.show(t)", outputs=[_shown("cmocs")])
+    paper = nbformat.v4.new_markdown_cell("## Reproduction report")
+    paper_table = nbformat.v4.new_code_cell("nb.show(r)", outputs=[_shown("reproduction")])
+    kept = report.prepare_notebook(_notebook(omitted, opening, data, paper, paper_table), review)
+    assert [c.source for c in kept.cells] == [opening.source, data.source, paper.source, paper_table.source]
+    assert kept.cells[0].outputs == []
+    (folder / "published.yml").unlink()
+    own = report.prepare_notebook(_notebook(opening, data, paper, paper_table), load_review(folder))
+    assert [c.source for c in own.cells] == [opening.source, data.source]
+    assert report.prepare_notebook(_notebook(nbformat.v4.new_markdown_cell("# Nothing")), review) is None
+
+
+def test_captions_are_numbered_in_order():
+    """Tables and figures are numbered separately, in the order they appear."""
+    page = ('<table id="table-a" class="x">\n<caption>A.</caption></table><figure id="figure-f"><img alt="f">'
+            '<figcaption>F.</figcaption></figure><table id="table-b"><caption>B.</caption></table>')
+    numbered, tables, figures = report.number_captions(page)
+    assert "<caption>Table 1. A.</caption>" in numbered and "<caption>Table 2. B.</caption>" in numbered
+    assert "<figcaption>Figure 1. F.</figcaption>" in numbered
+    assert tables == {"a": 1, "b": 2} and figures == {"f": 1}
+
+
+def test_methods_summary(mcleish, ibrahim):
+    """The methods summary comes from review.yml: question, method, approach, unit, databases, standards."""
+    terms = dict(report.methods_summary(ibrahim))
+    assert terms["Question"].startswith("Which influences") and "PRISMA 2009" in terms["Reported following"]
+    assert terms["Approach"] == "A synthesis that builds no CMOCs."
+    assert dict(report.methods_summary(mcleish))["Approach"].startswith("Realist synthesis")
+
+
+def test_appendix_page_escapes_review_text(tmp_path, review_copy):
+    """The page is rendered with autoescaping: markup in a review's title is shown, not run."""
+    from synthesis.review import load_review
+
+    folder = review_copy("psw-implementation")
+    text = (folder / "review.yml").read_text()
+    (folder / "review.yml").write_text(text.replace('title: "A systematic', 'title: "<script>x</script> A systematic'))
+    review = load_review(folder)
+    run = tmp_path / "run"
+    run.mkdir()
+    nbformat.write(_notebook(nbformat.v4.new_markdown_cell("# 1. Search"),
+                             nbformat.v4.new_code_cell("nb.show(t)", outputs=[_shown("databases")])),
+                   run / "01_exploratory_search.ipynb")
+    (run / "tables").mkdir()
+    (run / "tables/databases.csv").write_text("database,n\nPubMed,\n")
+    appendix = report.build_appendix(review, run)
+    page = (appendix / "appendix.html").read_text()
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>" not in page
+    assert "Table 1. databases" in page and "<caption>Table 2. " + report.load_checklist("PRISMA 2020")["title"] in page
+    document = docx.Document(appendix / "appendix.docx")
+    assert [[c.text for c in row.cells] for row in document.tables[0].rows] == [["database", "n"], ["PubMed", "\u2014"]]
+    assert any(p.text.startswith("Table 1.") for p in document.paragraphs)
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (apt-get install chromium)")
+def test_pdf_is_printed_the_same_twice(tmp_path):
+    """Chromium's PDF of a page has fixed dates and element ids and no machine paths, so the same page printed
+    from two folders gives the same bytes."""
+    printed = []
+    for folder in ("one", "other"):
+        (tmp_path / folder).mkdir()
+        page = tmp_path / folder / "appendix.html"
+        page.write_text("<!DOCTYPE html><html lang='en'><body><h1 id='top'>Appendix</h1><p><a href='#top'>top</a> "
+                        "<a href=\"appendix.docx\">appendix.docx</a></p></body></html>")
+        printed.append(report.print_pdf(page, tmp_path / folder / "appendix.pdf").read_bytes())
+    assert printed[0].startswith(b"%PDF") and printed[0] == printed[1] and b"D:20000101000000" in printed[0]
+    assert b"file://" not in printed[0]
+
+
+def test_own_review_checklist_speaks_of_the_manuscript(review_copy):
+    """Without published numbers there is no paper: items outside the appendix are in the manuscript."""
+    from synthesis.review import load_review
+
+    folder = review_copy("perinatal-peer-support")
+    (folder / "published.yml").unlink()
+    table = report.checklist_table(load_review(folder), "RAMESES").set_index("item")
+    assert table.loc["1", "status"] == "in the manuscript, not the appendix"

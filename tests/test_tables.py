@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from synthesis.tables import filter_rows, matches, percent, round_half_up
+from synthesis.tables import (MISSING, TABLE_CAPTIONS, filter_rows, matches, percent, readable, round_half_up,
+                              table_caption)
 
 
 def test_round_half_up_not_to_even():
@@ -29,3 +30,26 @@ def test_percent_of_zero_is_refused():
     """A zero denominator is an error, not a silent infinity."""
     with pytest.raises(ZeroDivisionError):
         percent(1, 0)
+
+
+def test_readable_cells():
+    """A reader's table: no row numbers, lists joined, missing and empty as a dash, whole floats as integers."""
+    table = pd.DataFrame({"n": [13220.0, float("nan"), 1.5], "items": [["a", "b"], None, []],
+                          "note": ["x", "", pd.NA]}, index=[4, 7, 9])
+    shown = readable(table)
+    assert list(shown.columns) == ["n", "items", "note"]
+    assert shown.values.tolist() == [["13220", "a; b", "x"], [MISSING, MISSING, MISSING], [1.5, MISSING, MISSING]]
+    assert table.loc[4, "n"] == 13220.0
+
+
+def test_readable_keeps_a_labelled_index():
+    """An index of labels (a score matrix's items) becomes a column rather than being dropped."""
+    shown = readable(pd.DataFrame({"site A": [1]}, index=pd.Index(["item 1"], name="item")))
+    assert list(shown.columns) == ["item", "site A"] and shown.iloc[0, 0] == "item 1"
+
+
+def test_every_table_has_a_caption_sentence():
+    """Named tables have a sentence; an unknown name is spelled out rather than left blank."""
+    assert table_caption("cmocs").startswith("The context-mechanism-outcome configurations")
+    assert table_caption("my_table") == "My table."
+    assert all(caption.endswith(".") for caption in TABLE_CAPTIONS.values())
