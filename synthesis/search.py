@@ -144,7 +144,9 @@ def apply_strategy(review: Review, records: pd.DataFrame, fields: tuple[str, ...
     """
     blocks = _blocks(review)
     present = [f for f in fields if f in records.columns]
-    text = records[present].fillna("").astype(str).agg(" ".join, axis=1)
+    # agg over no rows returns a frame, not a series of texts
+    text = records[present].fillna("").astype(str).agg(" ".join, axis=1) if len(records) and present \
+        else pd.Series([""] * len(records), index=records.index, dtype=str)
     result = pd.DataFrame({"record_id": records["record_id"].values})
     for block in blocks:
         patterns = [_term_pattern(t) for t in block["terms"]]
@@ -163,7 +165,10 @@ def known_item_recall(review: Review, known: pd.DataFrame, fields: tuple[str, ..
     hits = apply_strategy(review, known, fields)
     table = known[["record_id", "title"]].merge(hits, on="record_id")
     if not _blocks(review):
-        return table.iloc[0:0], "The strategy's terms are not published, so known-item recall cannot be checked."
+        return table.iloc[0:0], ("The strategy's terms are not published, so known-item recall cannot be checked."
+                                 if is_published(review) else missing(review, "search_blocks"))
+    if table.empty:
+        return table, missing(review, "known_item_recall")
     found = int(table["retrieved"].sum())
     searched = ", ".join(f for f in fields if f in known.columns and known[f].notna().any())
     sentence = (f"The strategy retrieves **{found} of {len(table)}** known items "

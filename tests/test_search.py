@@ -62,3 +62,18 @@ def test_known_item_recall_on_titles(mcleish):
     table, sentence = search.known_item_recall(mcleish, search.included_items(mcleish), ("title",))
     assert "20 of 29" in sentence
     assert not table.set_index("record_id").loc["acacia2019", "retrieved"]
+
+
+def test_recall_of_a_review_without_included_documents(tmp_path):
+    """With concept blocks but no included documents yet, known-item recall says so instead of failing."""
+    from synthesis import load_review
+    from synthesis.scaffold import new_review
+
+    folder = tmp_path / "blocks-only"
+    new_review(folder)
+    strategy = (folder / "search/strategy.yml").read_text().replace(
+        "blocks: []", "blocks:\n  - {name: population, terms: [Pregnan*], source: Protocol}")
+    (folder / "search/strategy.yml").write_text(strategy)
+    review = load_review(folder)
+    table, sentence = search.known_item_recall(review, search.included_items(review), ("title",))
+    assert table.empty and "studies.csv" in sentence
