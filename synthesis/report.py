@@ -24,6 +24,7 @@ from synthesis.errors import ReviewError
 from synthesis.outputs import MARKDOWN_ROWS, write_bytes_atomic, write_text_atomic
 from synthesis.review import Review
 from synthesis.tables import readable, table_caption
+from synthesis.wording import is_published, units_word
 
 __all__ = ["CHECKLISTS", "TABLE_FORMATS", "FIGURE_FORMATS", "LATEX_PREAMBLE", "PUBLISHED_ONLY_HEADINGS", "OMIT_TAG",
            "load_checklist", "applicable_checklists", "checklist_table", "unreported_items", "heading_anchor",
@@ -87,7 +88,7 @@ def heading_anchor(heading: str) -> str:
 def checklist_table(review: Review, name: str) -> pd.DataFrame:
     """The items of checklist ``name`` with where this appendix reports each, or why it does not."""
     # Only a published review has a paper; one's own review reports these items in its manuscript.
-    document = "the paper" if review.document("published.yml") is not None else "the manuscript"
+    document = "the paper" if is_published(review) else "the manuscript"
     rows = []
     for item in load_checklist(name)["items"]:
         place = item.get("appendix")
@@ -238,7 +239,7 @@ def write_table_formats(table: pd.DataFrame, name: str, folder: Path, caption: s
 
 # --- The appendix page ----------------------------------------------------------------------------------------
 
-#: Notebook sections that set the review beside its paper: shown only where ``published.yml`` exists.
+#: Notebook sections that set the review beside its paper: shown only for a published review (claims in published.yml).
 PUBLISHED_ONLY_HEADINGS = {"Reproduction report", "Initial vs final: the evidence beside the paper",
                            "The paper's statements about the measure, checked"}
 #: Cells with this tag (instructions for the notebook's reader, e.g. how to change a parameter) are left out.
@@ -278,7 +279,7 @@ def prepare_notebook(notebook, review: Review):
     from synthesis.notebook import summary
 
     header = summary(review)
-    published = review.document("published.yml") is not None
+    published = is_published(review)
     kept = []
     for section in _sections([c for c in notebook.cells if OMIT_TAG not in c.get("metadata", {}).get("tags", [])]):
         if _heading(section) in PUBLISHED_ONLY_HEADINGS and not published:
@@ -337,7 +338,7 @@ def methods_summary(review: Review) -> list[tuple[str, str]]:
     rows = [("Question", str(meta.get("question", ""))), ("Method", " ".join(str(meta.get("method", "")).split())),
             ("Approach", "Realist synthesis: context-mechanism-outcome configurations tested against the coded "
                          "evidence." if meta.get("realist") else "A synthesis that builds no CMOCs.")]
-    unit = f"Tallies count {meta.get('unit', 'document')}s."
+    unit = f"Tallies count {units_word(review)}."
     rows.append(("Counting unit", f"{unit} {meta.get('unit_note', '')}".strip()))
     databases = [d["name"] for d in (review.document("prisma.yml") or {}).get("databases") or []]
     if databases:
@@ -349,7 +350,7 @@ def methods_summary(review: Review) -> list[tuple[str, str]]:
     standards = [str(s) for s in meta.get("reporting_standards") or []]
     if standards:
         rows.append(("Reported following", ", ".join(standards) + "."))
-    if review.document("published.yml") is not None:
+    if is_published(review):
         rows.append(("Reproduction", "Every number the paper publishes is set beside the value recomputed from the "
                                      "review's data (the reproduction report)."))
     return [(term, text) for term, text in rows if text]

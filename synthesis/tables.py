@@ -17,6 +17,29 @@ MISSING = "\u2014"
 
 #: What each table of the notebooks shows, by the name it is saved under; the appendix numbers them.
 TABLE_CAPTIONS = {
+    "database_counts": "The records each database's export holds, read from the raw exports in search/exports/.",
+    "same_search": "One search exported twice in different formats, compared record for record.",
+    "deduplication_summary": "De-duplication of the exports by the project's rules beside title-only exact matching.",
+    "deduplication_differences": "The groups on which the two de-duplication methods differ, with the fields that "
+                                 "set their records apart.",
+    "export_possible_duplicates": "Pairs of records that look alike but may be two works, waiting for a person's "
+                                  "decision.",
+    "screening_stages": "Each reviewer's decisions at each screening stage.",
+    "screening_conflicts": "The records on which the reviewers disagreed, with each decision and its resolution.",
+    "included_records": "The records included after full-text screening.",
+    "coder_agreement": "Agreement between coders per node and overall, counted per document and node, with the "
+                       "prevalence beside each statistic.",
+    "coder_disagreements": "The documents and nodes on which the coders differ, with what each coded.",
+    "theory_trail": "Each theory's nodes with every document and quote coded to them, and the memos beside them.",
+    "refinement_rounds": "Every round of theory refinement with each theory's status, statement and evidence.",
+    "refinement_round_": "One round of refinement set against the round before in the final model's convention.",
+    "refinement_trail": "Each change of the theory with the quotes and memos it rests on.",
+    "cerqual_summary": "Summary of Qualitative Findings: each finding with its GRADE-CERQual confidence.",
+    "cerqual_profile": "GRADE-CERQual evidence profile: the concerns in each component behind each finding.",
+    "reproduction_coverage": "How the published numbers are checked: reproductions, transcription checks, "
+                             "self-checks and numbers that cannot be computed.",
+    "reproduction_": "The published numbers of one kind of check beside the values recomputed from the data.",
+    "interpretations": "The project's readings of the paper, each beside what the paper says.",
     "search_blocks": "The concept blocks of the search strategy and the terms each combines.",
     "known_item_recall": "How many of the included documents the reported search retrieves (known-item recall).",
     "databases": "The databases searched, with their platforms, dates and hits as published.",
@@ -69,7 +92,11 @@ TABLE_CAPTIONS = {
 
 def table_caption(name: str) -> str:
     """The sentence saying what table ``name`` shows (its name in words when it has none)."""
-    return TABLE_CAPTIONS.get(name, name.replace("_", " ").capitalize() + ".")
+    if name in TABLE_CAPTIONS:
+        return TABLE_CAPTIONS[name]
+    # Tables saved once per item (each round, each kind of check) share the caption of their prefix.
+    prefix = next((key for key in TABLE_CAPTIONS if key.endswith("_") and name.startswith(key)), None)
+    return TABLE_CAPTIONS[prefix] if prefix else name.replace("_", " ").capitalize() + "."
 
 
 def _cell_text(value: Any) -> Any:

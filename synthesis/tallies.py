@@ -8,6 +8,7 @@ from synthesis.diagrams import matrix_figure  # re-exported: the notebooks draw 
 from synthesis.evidence import denominator, evidence_rows, node_support
 from synthesis.review import Review
 from synthesis.tables import cell_values, percent, round_half_up
+from synthesis.wording import units_word
 
 __all__ = ["denominator", "unit_table", "unit_tally", "node_tally", "theme_ordering", "link_counts",
            "documents_per_link", "subgroup_results", "denominator_sentence", "unit_tallies", "node_tallies",
@@ -176,7 +177,7 @@ def denominator_sentence(review: Review) -> str:
     total, basis = denominator(review)
     if not total:
         return f"No percentages yet: {basis}."
-    return f"Percentages are of **{total} {review.meta['unit']}s** ({basis})."
+    return f"Percentages are of **{total} {units_word(review)}** ({basis})."
 
 
 def unit_tallies(review: Review, columns: list[str]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import yaml
 
 from synthesis.review import Review
 
-__all__ = ["is_published", "missing", "missing_sentences", "basis_word"]
+__all__ = ["is_published", "missing", "missing_sentences", "basis_word", "units_word"]
 
 
 def is_published(review: Review) -> bool:
@@ -44,3 +44,12 @@ def missing(review: Review, name: str) -> str:
 def basis_word(review: Review) -> str:
     """Who states a status or a number: "the paper" for a published review, else "the review team"."""
     return "the paper" if is_published(review) else "the review team"
+
+
+_PLURALS = {"study": "studies"}
+
+
+def units_word(review: Review) -> str:
+    """The review's counting unit in the plural ("documents", "studies", "interventions")."""
+    unit = review.meta.get("unit", "document")
+    return _PLURALS.get(unit, f"{unit}s")

@@ -53,3 +53,21 @@ def test_every_table_has_a_caption_sentence():
     assert table_caption("cmocs").startswith("The context-mechanism-outcome configurations")
     assert table_caption("my_table") == "My table."
     assert all(caption.endswith(".") for caption in TABLE_CAPTIONS.values())
+
+
+def test_every_table_the_notebooks_save_has_a_caption():
+    """Each table name a notebook saves (or the prefix of one saved per item) has its own caption sentence."""
+    import json
+    import re
+
+    from synthesis.paths import NOTEBOOKS_DIR
+
+    names = set()
+    for path in NOTEBOOKS_DIR.glob("*.ipynb"):
+        for cell in json.loads(path.read_text())["cells"]:
+            # the name follows the table's expression: a call or subscript, or a variable other than `rv`
+            names |= set(re.findall(r'^ *nb\.show\(.*?(?:[)\]]|\b(?!rv\b)[a-z_]+), f?"([a-z_0-9]+)',
+                                    "".join(cell["source"]), re.M))
+    assert names
+    assert [name for name in sorted(names) if table_caption(name) == name.replace("_", " ").capitalize() + "."] == []
+    assert table_caption("refinement_round_2").startswith("One round of refinement")
