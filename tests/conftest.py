@@ -1,4 +1,4 @@
-"""Shared fixtures: the example reviews, writable copies of them, and the read-only ../shared folder."""
+"""Shared fixtures (the example reviews, writable copies of them, the read-only ../shared folder) and markers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import is_hypothesis_test
 
 from synthesis import load_review
 from synthesis.paths import PROJECT_ROOT, REVIEWS_DIR
@@ -44,3 +45,12 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent (a fresh clone without the project's shared folder)")
     return SHARED
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test hypothesis drives `fuzz`; keep the tests sharing the notebook runs on one xdist worker."""
+    for item in items:
+        if isinstance(item, pytest.Function) and is_hypothesis_test(item.obj):
+            item.add_marker(pytest.mark.fuzz)
+        if "outputs" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("outputs"))
