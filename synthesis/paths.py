@@ -2,22 +2,25 @@
 
 From a checkout (``pip install -e .`` or ``PYTHONPATH``) the notebooks are ``notebooks/`` at the top of the
 repository and the examples, outputs and data are beside them. Installed from the wheel, the notebooks are
-package data (``synthesis/notebooks/``, copied there by the build) and the project is the working directory:
-``data/reviews/<slug>`` there can be named by its slug, and ``outputs/`` is written there unless ``--out`` says
-otherwise.
+package data (``synthesis/notebooks/``, copied there by the build) and the project is the folder named by the
+environment variable ``SYNTHESIS_PROJECT``, else the working directory: ``data/reviews/<slug>`` there can be
+named by its slug, and ``outputs/`` is written there unless ``--out`` says otherwise. The runner passes the
+variable on to the notebooks' kernels, which start in their output folders.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-__all__ = ["PACKAGE_DIR", "IN_CHECKOUT", "PROJECT_ROOT", "DATA_DIR", "REVIEWS_DIR", "NOTEBOOKS_DIR", "OUTPUTS_DIR",
+__all__ = ["PACKAGE_DIR", "IN_CHECKOUT", "PROJECT_VARIABLE", "PROJECT_ROOT", "DATA_DIR", "REVIEWS_DIR", "NOTEBOOKS_DIR", "OUTPUTS_DIR",
            "example_reviews", "resolve_review"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Whether the package runs from a source checkout (its folder sits beside pyproject.toml and notebooks/).
 IN_CHECKOUT = (PACKAGE_DIR.parent / "pyproject.toml").is_file() and (PACKAGE_DIR.parent / "notebooks").is_dir()
-PROJECT_ROOT = PACKAGE_DIR.parent if IN_CHECKOUT else Path.cwd()
+PROJECT_VARIABLE = "SYNTHESIS_PROJECT"
+PROJECT_ROOT = PACKAGE_DIR.parent if IN_CHECKOUT else Path(os.environ.get(PROJECT_VARIABLE) or Path.cwd()).resolve()
 DATA_DIR = PROJECT_ROOT / "data"
 REVIEWS_DIR = DATA_DIR / "reviews"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks" if IN_CHECKOUT else PACKAGE_DIR / "notebooks"

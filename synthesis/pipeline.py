@@ -27,7 +27,7 @@ from packaging.utils import canonicalize_name
 from synthesis import __version__
 from synthesis.errors import Problem, ReviewError, ReviewProblems
 from synthesis.outputs import write_text_atomic
-from synthesis.paths import IN_CHECKOUT, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, resolve_review
+from synthesis.paths import IN_CHECKOUT, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, PROJECT_VARIABLE, resolve_review
 from synthesis.report import build_appendix
 from synthesis.reproduction import reproduction_table
 from synthesis.review import Review, display_path, load_review
@@ -255,6 +255,8 @@ def _html_exporter():
 def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
     import papermill
 
+    # The kernel starts in the staging folder: tell an installed package where the project is.
+    os.environ[PROJECT_VARIABLE] = str(PROJECT_ROOT)
     parameters = dict(plan.parameters[stem])
     parameters["review"] = os.path.relpath(plan.review.path, staging)
     parameters["output_dir"] = "."
