@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from hypothesis import is_hypothesis_test
 
 from synthesis import load_review
 from synthesis.paths import PROJECT_ROOT, REVIEWS_DIR
+from synthesis.pipeline import run_reviews
 
 SHARED = PROJECT_ROOT.parent / "shared"
 EXAMPLES = ["perinatal-peer-support", "peer-relationship-appear", "psw-implementation"]
@@ -45,6 +47,30 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent (a fresh clone without the project's shared folder)")
     return SHARED
+
+
+def input_digests() -> dict[str, str]:
+    """SHA-256 of every file in the example review folders, by its path below data/reviews/."""
+    return {p.relative_to(REVIEWS_DIR).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(REVIEWS_DIR.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def inputs_before() -> dict[str, str]:
+    """The example inputs' digests taken before the session's notebook run."""
+    return input_digests()
+
+
+@pytest.fixture(scope="session")
+def outputs(tmp_path_factory, inputs_before) -> Path:
+    """The session's one run of every notebook on every example with its appendix, as `synthesis report` does.
+
+    Every test that needs run outputs reads these (the determinism test adds the one second run); the tests
+    using it are kept on one xdist worker so that the run happens once.
+    """
+    root = tmp_path_factory.mktemp("outputs")
+    run_reviews(EXAMPLES, out_root=root, jobs=2, appendix=True)
+    return root
 
 
 def pytest_collection_modifyitems(items):
