@@ -12,8 +12,8 @@ REVIEWS := $(sort $(wildcard data/reviews/*/))
 # Empty: one notebook per core (synthesis's own default). `make reproduce JOBS=1` runs them one at a time.
 JOBS   ?=
 ARGS   ?=
-# Spread the tests over the cores; the tests sharing one notebook run stay together on one worker.
-XDIST  := -n auto --dist loadgroup
+# Spread the tests over the cores (the workers share the session's one notebook run: tests/conftest.py).
+XDIST  := -n auto
 # JupyterLab refuses to start as root unless told.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 

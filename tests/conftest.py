@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -55,28 +59,51 @@ def input_digests() -> dict[str, str]:
             for p in sorted(REVIEWS_DIR.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="session")
-def inputs_before() -> dict[str, str]:
-    """The example inputs' digests taken before the session's notebook run."""
-    return input_digests()
+@contextlib.contextmanager
+def _exclusive(lock: Path):
+    """Hold an exclusive lock on the file ``lock`` (created if absent)."""
+    handle = os.open(lock, os.O_CREAT | os.O_RDWR)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        os.close(handle)
 
 
 @pytest.fixture(scope="session")
-def outputs(tmp_path_factory, inputs_before) -> Path:
+def session_run(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """The session's one run of every notebook on every example with its appendix, as `synthesis report` does.
 
-    Every test that needs run outputs reads these (the determinism test adds the one second run); the tests
-    using it are kept on one xdist worker so that the run happens once.
+    Returns its output root and the example inputs' digests taken before it. Under pytest-xdist the workers
+    share it: the first to need it runs it, under a lock, in the folder above their own temporary folders.
     """
-    root = tmp_path_factory.mktemp("outputs")
-    run_reviews(EXAMPLES, out_root=root, jobs=2, appendix=True)
-    return root
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, digests = shared / "session-run", shared / "session-run" / "inputs-before.json"
+    with _exclusive(shared / "session-run.lock"):
+        if not digests.is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            before = input_digests()
+            run_reviews(EXAMPLES, out_root=folder / "outputs", jobs=2, appendix=True)
+            digests.write_text(json.dumps(before))  # written last: the run is complete
+    return folder / "outputs", json.loads(digests.read_text())
+
+
+@pytest.fixture(scope="session")
+def outputs(session_run) -> Path:
+    """The output root of the session's run (``<slug>/`` per example)."""
+    return session_run[0]
+
+
+@pytest.fixture(scope="session")
+def inputs_before(session_run) -> dict[str, str]:
+    """The example inputs' digests taken before the session's run."""
+    return session_run[1]
 
 
 def pytest_collection_modifyitems(items):
-    """Mark every test hypothesis drives `fuzz`; keep the tests sharing the notebook runs on one xdist worker."""
+    """Mark every test hypothesis drives `fuzz`, so that `make unit` can leave the fuzzing to `make test`."""
     for item in items:
         if isinstance(item, pytest.Function) and is_hypothesis_test(item.obj):
             item.add_marker(pytest.mark.fuzz)
-        if "outputs" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("outputs"))

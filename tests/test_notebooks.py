@@ -2,6 +2,7 @@
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -128,9 +129,9 @@ def test_appendix_html_is_self_contained(outputs, slug):
 
 
 @pytest.mark.notebooks
-def test_two_runs_are_byte_identical(outputs, tmp_path_factory):
+def test_two_runs_are_byte_identical(outputs):
     """A second run writes the same bytes as the session's run: tables, figures, notebooks, HTML, appendix, manifest."""
-    again = tmp_path_factory.mktemp("again")
+    again = outputs.with_name(f"again-{os.getpid()}")  # as deep as the first run: the same review path
     run_reviews(EXAMPLES, out_root=again, jobs=2, appendix=True)
     first, second = _files(outputs), _files(again)
     assert set(first) == set(second)

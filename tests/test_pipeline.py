@@ -94,11 +94,11 @@ def test_failed_run_leaves_previous_outputs(outputs, tmp_path, monkeypatch):
 
 
 @pytest.mark.notebooks
-def test_a_failed_review_does_not_stop_the_others(outputs, review_copy, tmp_path_factory):
+def test_a_failed_review_does_not_stop_the_others(outputs, review_copy):
     """A review that does not load is named at the end; the other review is still run and installed."""
     broken = review_copy("psw-implementation")
     (broken / "review.yml").write_text((broken / "review.yml").read_text() + "junk: [\n")
-    root = tmp_path_factory.mktemp("partial")
+    root = outputs.with_name(f"partial-{os.getpid()}")  # as deep as the session's run: the same review path
     with pytest.raises(RunFailed) as raised:
         run_reviews([str(broken), "perinatal-peer-support"], ["02_initial_theory"], out_root=root)
     assert raised.value.written == [root / "perinatal-peer-support"] and list(raised.value.failures) == [str(broken)]
@@ -122,12 +122,12 @@ def test_cli_exits_1_naming_the_failed_review(review_copy, tmp_path, capsys):
 
 
 @pytest.mark.notebooks
-def test_two_runs_at_once_do_not_corrupt_each_other(outputs, tmp_path_factory):
+def test_two_runs_at_once_do_not_corrupt_each_other(outputs):
     """Two `synthesis run`s of one review at the same time both succeed and leave one whole output.
 
     That output is the session's run of the same notebook, byte for byte (the manifest names one notebook).
     """
-    together = tmp_path_factory.mktemp("together")  # as deep as the session's run: the same review path
+    together = outputs.with_name(f"together-{os.getpid()}")  # as deep as the session's run: the same review path
     command = [sys.executable, "-m", "synthesis.cli", "run", "perinatal-peer-support", "--notebooks", "02",
                "--out", str(together)]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
