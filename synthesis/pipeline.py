@@ -414,7 +414,8 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
     slugs = [plan.review.slug for plan in plans.values()]
     if len(set(slugs)) != len(slugs):
         raise ReviewError("synthesis run", "the same review is given twice", field="REVIEW", hint="give each once")
-    out_root.mkdir(parents=True, exist_ok=True)
+    if plans:
+        out_root.mkdir(parents=True, exist_ok=True)
     stagings = {review: Path(tempfile.mkdtemp(prefix=f".{plan.review.slug}.", dir=out_root))
                 for review, plan in plans.items()}
     written = []
