@@ -1,5 +1,7 @@
 """Tests for synthesis.cli."""
 
+import pytest
+
 from synthesis.cli import main
 from synthesis.paths import REVIEWS_DIR
 
@@ -86,3 +88,12 @@ def test_codebook_command(tmp_path, capsys):
     assert (tmp_path / "t.qdc").read_text().startswith('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook')
     assert main(["codebook", "psw-implementation", "-o", str(tmp_path / "u.qdc")]) == 2
     assert "no initial theories" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    """`synthesis --version` prints the package's version and exits 0."""
+    from synthesis import __version__
+
+    with pytest.raises(SystemExit) as raised:
+        main(["--version"])
+    assert raised.value.code == 0 and capsys.readouterr().out == f"synthesis {__version__}\n"
