@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -15,7 +13,7 @@ from hypothesis import is_hypothesis_test
 
 from synthesis import load_review
 from synthesis.paths import PROJECT_ROOT, REVIEWS_DIR
-from synthesis.pipeline import run_reviews
+from synthesis.pipeline import _folder_lock, run_reviews
 
 SHARED = PROJECT_ROOT.parent / "shared"
 EXAMPLES = ["perinatal-peer-support", "peer-relationship-appear", "psw-implementation"]
@@ -59,18 +57,6 @@ def input_digests() -> dict[str, str]:
             for p in sorted(REVIEWS_DIR.rglob("*")) if p.is_file()}
 
 
-@contextlib.contextmanager
-def _exclusive(lock: Path):
-    """Hold an exclusive lock on the file ``lock`` (created if absent)."""
-    handle = os.open(lock, os.O_CREAT | os.O_RDWR)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        os.close(handle)
-
-
 @pytest.fixture(scope="session")
 def session_run(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """The session's one run of every notebook on every example with its appendix, as `synthesis report` does.
@@ -81,7 +67,7 @@ def session_run(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     folder, digests = shared / "session-run", shared / "session-run" / "inputs-before.json"
-    with _exclusive(shared / "session-run.lock"):
+    with _folder_lock(shared):
         if not digests.is_file():
             shutil.rmtree(folder, ignore_errors=True)
             before = input_digests()
