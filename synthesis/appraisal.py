@@ -8,16 +8,21 @@ from importlib import resources
 import pandas as pd
 import yaml
 
-from synthesis.review import Review
+from synthesis.errors import Problem, ReviewError, ReviewProblems
+from synthesis.review import Review, display_path
 from synthesis.tables import percent, round_half_up
 
-__all__ = ["grading_rule", "grade_for", "appraisal_summary", "appraisal_tools", "checklist_items", "study_scores",
-           "traffic_light", "summary_bars", "quality_subsets", "quality_robustness"]
+__all__ = ["grading_rule", "grade_for", "appraisal_summary", "appraisal_tools", "checklist_items", "answer_problems",
+           "study_scores", "traffic_light", "summary_bars", "quality_subsets", "quality_robustness"]
+
+_ANSWERS = "appraisal/answers.csv"
+_RULE = "appraisal/tool.yml"
+_TOOLS_FOLDER = "synthesis/appraisal_tools"
 
 
 def grading_rule(review: Review) -> pd.DataFrame:
     """The grades and the minimum percentage score of each, best first (empty without appraisal/tool.yml)."""
-    tool = review.document("appraisal/tool.yml")
+    tool = review.document(_RULE)
     if tool is None:
         return pd.DataFrame(columns=["grade", "from %", "below %"])
     grades = tool["scoring"]["grades"]
@@ -32,11 +37,14 @@ def grade_for(review: Review, yes_answers: int, items: int) -> str:
     Each yes scores ``points_per_yes``; the percentage of the maximum picks the first grade whose minimum
     it reaches (Ibrahim et al.: >= 60% good, 45-59% fair, < 45% poor).
     """
-    tool = review.document("appraisal/tool.yml")
+    tool = review.document(_RULE)
+    rule_file = display_path(review.path / _RULE)
     if tool is None:
-        raise ValueError(f"{review.slug} has no appraisal/tool.yml")
+        raise ReviewError(rule_file, "missing", field="scoring",
+                          hint="grades need the review's scoring rule in appraisal/tool.yml")
     if not 0 <= yes_answers <= items:
-        raise ValueError(f"{yes_answers} yes answers out of {items} items is impossible")
+        raise ReviewError(rule_file, f"{yes_answers} yes answers out of {items} items is impossible",
+                          field="scoring", hint="a study's yes answers lie between 0 and its number of scored items")
     score = percent(yes_answers * tool["scoring"]["points_per_yes"], items * tool["scoring"]["points_per_yes"])
     for grade in tool["scoring"]["grades"]:
         if score >= grade["min_percent"]:
@@ -68,35 +76,95 @@ def appraisal_tools() -> dict[str, dict]:
 
 def checklist_items(tool: str, checklist: str) -> pd.DataFrame:
     """The items of one checklist (``id``, ``question``, ``scored``), from the template."""
-    try:
-        items = appraisal_tools()[tool]["checklists"][checklist]
-    except KeyError:
-        known = {name: sorted(t["checklists"]) for name, t in appraisal_tools().items()}
-        raise KeyError(f"no checklist {checklist!r} in {tool!r}; known: {known}") from None
+    tools = appraisal_tools()
+    if tool not in tools:
+        raise ReviewError(_TOOLS_FOLDER, f"no appraisal tool {tool!r}", field="tool",
+                          hint="known: " + ", ".join(sorted(tools)))
+    if checklist not in tools[tool]["checklists"]:
+        raise ReviewError(_TOOLS_FOLDER, f"{tool} has no checklist {checklist!r}", field="checklist",
+                          hint="known: " + ", ".join(sorted(tools[tool]["checklists"])))
+    items = tools[tool]["checklists"][checklist]
     return pd.DataFrame([{"id": i["id"], "question": i["question"], "scored": i.get("scored", True)} for i in items])
 
 
 def _answers(review: Review) -> pd.DataFrame | None:
-    return review.table("appraisal/answers.csv")
+    return review.table(_ANSWERS)
+
+
+def _answer_problem(row: dict, tools: dict[str, dict]) -> tuple[str, str, str] | None:
+    """The field, message and hint of what one answer names that the packaged templates lack, or None."""
+    if not all(isinstance(row.get(field), str) for field in ("tool", "checklist", "item")):
+        return None  # a missing value is the schema's problem, reported with the file's own
+    tool = tools.get(row["tool"])
+    if tool is None:
+        return "tool", f"{row['tool']!r} is not an appraisal tool", "use one of: " + ", ".join(sorted(tools))
+    checklists = tool["checklists"]
+    if row["checklist"] not in checklists:
+        return ("checklist", f"{row['tool']} has no checklist {row['checklist']!r}",
+                "use one of: " + ", ".join(sorted(checklists)))
+    items = [item["id"] for item in checklists[row["checklist"]]]
+    if row["item"] not in items:
+        return ("item", f"{row['tool']} {row['checklist']} has no item {row['item']!r}",
+                "its items: " + ", ".join(items))
+    return None
+
+
+def answer_problems(review: Review) -> list[Problem]:
+    """What ``synthesis check`` reports about the appraisal beyond each file's schema.
+
+    Every answer naming a tool, checklist or item that the packaged templates (``synthesis/appraisal_tools/``)
+    lack, at its line of ``appraisal/answers.csv``; and a scoring rule whose grades do not run from the highest
+    minimum to the lowest, as ``appraisal/tool.yml`` says they must.
+
+    Parameters
+    ----------
+    review : Review
+        A loaded review.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the appraisal is consistent.
+    """
+    problems = []
+    answers = _answers(review)
+    if answers is not None:
+        display, tools = display_path(review.path / _ANSWERS), appraisal_tools()
+        for row, line in zip(answers.to_dict("records"), review.lines.get(_ANSWERS, [])):
+            found = _answer_problem(row, tools)
+            if found:
+                problems.append(Problem(display, line, *found))
+    rule = review.document(_RULE)
+    minimums = [grade["min_percent"] for grade in (rule or {}).get("scoring", {}).get("grades", [])]
+    if any(later >= earlier for earlier, later in zip(minimums, minimums[1:])):
+        problems.append(Problem(display_path(review.path / _RULE), None, "scoring.grades",
+                                f"the grades' min_percent ({', '.join(f'{m:g}' for m in minimums)}) do not fall "
+                                "from best to worst", "list the grades best first, each with a lower min_percent"))
+    return problems
 
 
 def study_scores(review: Review) -> pd.DataFrame:
     """Per study and checklist: yes answers, items scored, the percentage and the grade (review's rule, if any).
 
     Items a template marks as not scored (results questions, MMAT's screening questions) and items answered
-    'not applicable' are left out of the denominator. Answers naming an item the template lacks are an error.
+    'not applicable' are left out of the denominator.
+
+    Raises
+    ------
+    ReviewProblems
+        When an answer names a tool, checklist or item the template lacks (:func:`answer_problems`).
     """
     answers = _answers(review)
     columns = ["study_id", "tool", "checklist", "yes", "scored items", "percent", "grade"]
     if answers is None:
         return pd.DataFrame(columns=columns)
-    tool_rule = review.document("appraisal/tool.yml")
+    problems = answer_problems(review)
+    if problems:
+        raise ReviewProblems(problems)
+    tool_rule = review.document(_RULE)
     rows = []
     for (study, tool, checklist), group in answers.groupby(["study_id", "tool", "checklist"], sort=True):
         items = checklist_items(tool, checklist).set_index("id")
-        unknown = sorted(set(group["item"]) - set(items.index))
-        if unknown:
-            raise KeyError(f"{study}: {tool} {checklist} has no item {unknown[0]!r}; items: {', '.join(items.index)}")
         scored = group[group["item"].map(items["scored"]) & (group["answer"] != "not applicable")]
         yes = int((scored["answer"] == "yes").sum())
         pct = round_half_up(percent(yes, len(scored)), 1) if len(scored) else None
@@ -167,7 +235,7 @@ def quality_subsets(review: Review) -> dict[str, list[str]]:
     studies = review.table("studies.csv")
     if scores.empty or studies is None or not scores["grade"].any():
         return {}
-    grades = [g["grade"] for g in review.document("appraisal/tool.yml")["scoring"]["grades"]]
+    grades = [g["grade"] for g in review.document(_RULE)["scoring"]["grades"]]
     worst = scores.groupby("study_id")["grade"].agg(lambda g: max(g, key=grades.index))
     subsets = {}
     for keep in range(len(grades) - 1, 0, -1):

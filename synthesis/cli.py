@@ -7,9 +7,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from synthesis import __version__
 from synthesis.errors import ReviewError, ReviewProblems
 from synthesis.paths import resolve_review
-from synthesis.pipeline import parse_parameter, run_reviews, select_notebooks
+from synthesis.pipeline import RunFailed, default_jobs, parse_parameter, run_reviews, select_notebooks
 from synthesis.review import check_review, display_path
 from synthesis.scaffold import new_review
 
@@ -19,25 +20,17 @@ __all__ = ["main", "build_parser"]
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="synthesis", description="Reproducible realist-synthesis notebooks.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="run the notebooks on one or more reviews into outputs/<slug>/")
-    run.add_argument("reviews", nargs="+", metavar="REVIEW", help="review folder, or slug of an example review")
+    shared = _run_options()
+    run = commands.add_parser("run", parents=[shared], help="run the notebooks on one or more reviews into "
+                                                              "outputs/<slug>/")
     run.add_argument("--notebooks", help="which notebooks, e.g. 01,03 (default: all)")
-    run.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
-                     help="set a notebook parameter (repeatable)")
     run.add_argument("--out", help="write DIR/<slug>/ instead of outputs/<slug>/")
-    run.add_argument("--jobs", type=int, default=1, help="notebooks run at once (default 1)")
-    run.add_argument("--timeout", type=int, default=600, help="seconds one cell may take (default 600)")
-
-    report = commands.add_parser("report", help="run every notebook and write the publication appendix into "
-                                                "outputs/<slug>/appendix/")
-    report.add_argument("reviews", nargs="+", metavar="REVIEW", help="review folder, or slug of an example review")
-    report.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
-                        help="set a notebook parameter (repeatable)")
+    report = commands.add_parser("report", parents=[shared], help="run every notebook and write the publication "
+                                                                  "appendix into outputs/<slug>/appendix/")
     report.add_argument("--out", help="write DIR/<slug>/appendix/ instead of outputs/<slug>/appendix/")
-    report.add_argument("--jobs", type=int, default=1, help="notebooks run at once (default 1)")
-    report.add_argument("--timeout", type=int, default=600, help="seconds one cell may take (default 600)")
 
     check = commands.add_parser("check", help="validate every file of a review folder")
     check.add_argument("review", metavar="REVIEW")
@@ -125,16 +118,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_options() -> argparse.ArgumentParser:
+    """The arguments `run` and `report` share."""
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("reviews", nargs="+", metavar="REVIEW", help="review folder, or slug of an example review")
+    shared.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a notebook parameter (repeatable)")
+    shared.add_argument("--jobs", type=int, help=f"notebooks run at once (default: one per core, {default_jobs()} "
+                                                 "here)")
+    shared.add_argument("--timeout", type=int, default=600, help="seconds one cell may take (default 600)")
+    return shared
+
+
 def _run(args, appendix: bool = False) -> int:
     overrides = dict(parse_parameter(p) for p in args.parameter)
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise ReviewError("--jobs", f"{args.jobs} is not a number of jobs", field="jobs", hint="give 1 or more")
     notebooks = select_notebooks(None if appendix else args.notebooks)
-    written = run_reviews(args.reviews, notebooks, overrides, args.out, jobs=args.jobs, timeout=args.timeout,
-                          progress=lambda line: print(line, file=sys.stderr, flush=True), appendix=appendix)
-    for folder in written:
-        print(display_path(folder / "appendix" / "appendix.html" if appendix else folder))
+    try:
+        written = run_reviews(args.reviews, notebooks, overrides, args.out, jobs=args.jobs, timeout=args.timeout,
+                              progress=lambda line: print(line, file=sys.stderr, flush=True), appendix=appendix)
+    except RunFailed as failed:
+        _print_written(failed.written, appendix)
+        raise
+    _print_written(written, appendix)
     return 0
+
+
+def _print_written(folders: list[Path], appendix: bool) -> None:
+    for folder in folders:
+        print(display_path(folder / "appendix" / "appendix.html" if appendix else folder))
 
 
 def _report(args) -> int:

@@ -20,23 +20,25 @@ from typing import Any, Callable
 
 import nbformat
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
-from synthesis.errors import ReviewError
+from synthesis import __version__
+from synthesis.errors import Problem, ReviewError, ReviewProblems
 from synthesis.outputs import make_folder_atomic, write_text_atomic
-from synthesis.paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, resolve_review
+from synthesis.paths import IN_CHECKOUT, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, PROJECT_VARIABLE, resolve_review
 from synthesis.report import build_appendix
 from synthesis.reproduction import reproduction_table
 from synthesis.review import Review, display_path, load_review
 
-__all__ = ["NOTEBOOKS", "select_notebooks", "notebook_parameters", "parse_parameter", "RunPlan", "plan_run",
-           "run_reviews", "strip_volatile", "refresh_committed"]
+__all__ = ["NOTEBOOKS", "select_notebooks", "notebook_parameters", "parse_parameter", "RunPlan", "check_overrides",
+           "plan_run", "default_jobs", "RunFailed", "run_reviews", "required_distributions", "strip_volatile",
+           "refresh_committed"]
 
 #: The stage notebooks, in the order a review goes through them.
 NOTEBOOKS = ["01_exploratory_search", "02_initial_theory", "03_coding_tallies", "04_final_theory",
              "05_measure_validation"]
 _RESERVED = {"review", "output_dir"}
-_PACKAGES = ["synthesis", "pandas", "numpy", "matplotlib", "networkx", "jsonschema", "pyyaml", "papermill",
-             "nbformat", "nbconvert", "nbclient", "ipykernel"]
 
 
 def select_notebooks(selection: str | None) -> list[str]:
@@ -85,14 +87,37 @@ class RunPlan:
     destination: Path
 
 
-def plan_run(review_arg: str | Path, notebooks: list[str], overrides: dict[str, Any], out_root: Path) -> RunPlan:
-    """Validate the review and the parameters before anything runs.
+def _check_types(values: dict[str, Any], declared: dict[str, dict], where: str) -> None:
+    """Refuse a value whose type differs from the one the notebook's parameters cell gives its default."""
+    for name, value in values.items():
+        wanted = declared[name].get("inferred_type_name", "None")
+        if wanted in _TYPES and (not isinstance(value, _TYPES[wanted]) or
+                                 (wanted != "bool" and isinstance(value, bool))):
+            raise ReviewError(where, f"{name} takes {wanted}, not {value!r}", field=name,
+                              hint=f"e.g. -p {name}={declared[name].get('default')}")
 
-    Review defaults (``review.yml`` ``parameters``) apply first, then ``-p`` overrides. A name that none of
-    the chosen notebooks declares, or a value of the wrong type, is refused.
+
+def check_overrides(notebooks: list[str], overrides: dict[str, Any],
+                    declared: dict[str, dict[str, dict]] | None = None) -> dict[str, dict[str, dict]]:
+    """Refuse ``-p`` names that no chosen notebook declares, reserved names and values of the wrong type.
+
+    These are mistakes of the command, not of a review, so they stop a run before any review starts.
+
+    Parameters
+    ----------
+    notebooks : list of str
+        The chosen notebook stems.
+    overrides : dict
+        The ``-p`` values.
+    declared : dict, optional
+        Each notebook's parameters (:func:`notebook_parameters`), when already read.
+
+    Returns
+    -------
+    dict
+        Each chosen notebook's declared parameters, for :func:`plan_run`.
     """
-    review = load_review(resolve_review(review_arg))
-    declared = {stem: notebook_parameters(stem) for stem in notebooks}
+    declared = declared or {stem: notebook_parameters(stem) for stem in notebooks}
     known = set().union(*[set(d) for d in declared.values()]) - _RESERVED
     for name in overrides:
         if name in _RESERVED:
@@ -102,22 +127,32 @@ def plan_run(review_arg: str | Path, notebooks: list[str], overrides: dict[str, 
             raise ReviewError("-p", f"no chosen notebook has a parameter {name!r}", field=name,
                               hint="known: " + (", ".join(sorted(known)) or "none") +
                                    "; see `papermill --help-notebook notebooks/<name>.ipynb`")
+    for stem in notebooks:
+        _check_types({k: v for k, v in overrides.items() if k in declared[stem]}, declared[stem], "-p")
+    return declared
+
+
+def plan_run(review_arg: str | Path, notebooks: list[str], overrides: dict[str, Any], out_root: Path,
+             declared: dict[str, dict[str, dict]] | None = None) -> RunPlan:
+    """Validate the review and the parameters before anything runs.
+
+    Review defaults (``review.yml`` ``parameters``) apply first, then ``-p`` overrides. A name that none of
+    the chosen notebooks declares, or a value of the wrong type, is refused.
+    """
+    declared = check_overrides(notebooks, overrides, declared)
+    review = load_review(resolve_review(review_arg))
+    review_yml = display_path(review.path / "review.yml")
     defaults = review.meta.get("parameters") or {}
     parameters = {}
     for stem in notebooks:
-        values = {k: v for k, v in (defaults.get(stem) or {}).items()}
+        values = dict(defaults.get(stem) or {})
         unknown_defaults = set(values) - set(declared[stem])
         if unknown_defaults:
-            raise ReviewError(display_path(review.path / "review.yml"), f"{stem} has no parameter "
-                              f"{sorted(unknown_defaults)[0]!r}", field=f"parameters.{stem}",
+            raise ReviewError(review_yml, f"{stem} has no parameter {sorted(unknown_defaults)[0]!r}",
+                              field=f"parameters.{stem}",
                               hint="known: " + ", ".join(sorted(set(declared[stem]) - _RESERVED)))
+        _check_types(values, declared[stem], review_yml)
         values.update({k: v for k, v in overrides.items() if k in declared[stem]})
-        for name, value in values.items():
-            wanted = declared[stem][name].get("inferred_type_name", "None")
-            if wanted in _TYPES and (not isinstance(value, _TYPES[wanted]) or
-                                     (wanted != "bool" and isinstance(value, bool))):
-                raise ReviewError("-p", f"{name} takes {wanted}, not {value!r}", field=name,
-                                  hint=f"e.g. -p {name}={declared[stem][name].get('default')}")
         parameters[stem] = values
     return RunPlan(review, notebooks, parameters, out_root / review.slug)
 
@@ -143,6 +178,9 @@ def _sha256(path: Path) -> str:
 
 
 def _git_commit() -> str:
+    """The checkout's commit (marked when files differ from it); "not a git checkout" for an installed package."""
+    if not IN_CHECKOUT:
+        return "not a git checkout"
     try:
         result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True,
                                 timeout=10, check=False)
@@ -156,9 +194,36 @@ def _git_commit() -> str:
     return commit + ("+uncommitted changes" if dirty else "")
 
 
+def required_distributions(distribution: str = "synthesis") -> list[str]:
+    """Every distribution ``distribution`` needs at run time, directly or through another, from its metadata.
+
+    Optional extras (test, lab, bench) are left out; an extra a requirement asks for (``pkg[extra]``) is
+    followed. Names are normalised (PEP 503) and sorted; requirements not installed are kept, to be reported.
+    """
+    found: set[str] = set()
+    pending = [(distribution, frozenset())]
+    while pending:
+        name, extras = pending.pop()
+        try:
+            requirements = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for text in requirements:
+            requirement = Requirement(text)
+            if requirement.marker and not any(requirement.marker.evaluate({"extra": extra})
+                                              for extra in extras | {""}):
+                continue
+            key = canonicalize_name(requirement.name)
+            if key not in found:
+                found.add(key)
+                pending.append((key, frozenset(requirement.extras)))
+    return sorted(found)
+
+
 def _versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in _PACKAGES:
+    """Python's version, this package's and that of every distribution it needs at run time."""
+    versions = {"python": platform.python_version(), "synthesis": __version__}
+    for name in required_distributions():
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -189,6 +254,8 @@ def _html_exporter():
 def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
     import papermill
 
+    # The kernel starts in the staging folder: tell an installed package where the project is.
+    os.environ[PROJECT_VARIABLE] = str(PROJECT_ROOT)
     parameters = dict(plan.parameters[stem])
     parameters["review"] = os.path.relpath(plan.review.path, staging)
     parameters["output_dir"] = "."
@@ -241,10 +308,59 @@ def _install(staging: Path, destination: Path) -> None:
             shutil.rmtree(previous)
 
 
+def default_jobs() -> int:
+    """Notebooks run at once when ``--jobs`` is not given: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity mask
+        return max(1, os.cpu_count() or 1)
+
+
+class RunFailed(ReviewProblems):
+    """Some reviews failed; the others' outputs were installed.
+
+    Attributes
+    ----------
+    failures : dict
+        The error of each failed review, by the review as it was given.
+    written : list of Path
+        The output folders of the reviews that succeeded.
+    """
+
+    def __init__(self, failures: dict[str, ReviewError], written: list[Path], total: int) -> None:
+        super().__init__([problem for error in failures.values() for problem in _problems(error)])
+        self.failures, self.written, self.total = failures, written, total
+        lines = [f"{len(failures)} of {total} review(s) failed"
+                 + ("; the outputs of the others were written:" if written else ":")]
+        lines += [f"  {review}: {problem}" for review, error in failures.items() for problem in _problems(error)]
+        self.args = ("\n".join(lines),)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+    def __reduce__(self):
+        return (RunFailed, (self.failures, self.written, self.total))
+
+
+def _problems(error: ReviewError) -> list[Problem]:
+    return error.problems if isinstance(error, ReviewProblems) else [error.problem]
+
+
+def _as_review_error(exc: Exception, review: str, stage: str) -> ReviewError:
+    """The project's error for whatever stopped one review, so that the summary can name it."""
+    if isinstance(exc, ReviewError):
+        return exc
+    return ReviewError(review, f"{stage} failed: {type(exc).__name__}: {exc}", field=stage,
+                       hint="this is a fault in synthesis, not in the review: please report it with the review")
+
+
 def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, overrides: dict[str, Any] | None = None,
-                out_root: str | Path | None = None, jobs: int = 1, timeout: int = 600,
+                out_root: str | Path | None = None, jobs: int | None = None, timeout: int = 600,
                 progress: Callable[[str], None] | None = None, appendix: bool = False) -> list[Path]:
-    """Run the notebooks on each review, each review's outputs moved into place only when all succeed.
+    """Run the notebooks on each review; each review's outputs move into place only when all of its notebooks succeed.
+
+    A review that fails (its files do not load, a notebook fails, its appendix cannot be built) does not stop
+    the others: they run and are installed, and the failures are raised together at the end.
 
     Parameters
     ----------
@@ -256,8 +372,9 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
         Parameter values for every notebook that declares them.
     out_root : path, optional
         Parent of the ``<slug>/`` output folders (default ``outputs/``).
-    jobs : int
-        Notebooks run at once (independent notebooks of all reviews share the pool).
+    jobs : int, optional
+        Notebooks run at once (independent notebooks of all reviews share the pool); default
+        :func:`default_jobs`.
     timeout : int
         Seconds one cell may take.
     progress : callable, optional
@@ -270,50 +387,92 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
     -------
     list of Path
         The output folders written.
+
+    Raises
+    ------
+    ReviewError
+        For a mistake of the command itself (an unknown ``-p`` name, a review given twice), before anything runs.
+    RunFailed
+        After the other reviews were written, naming each review that failed and its error.
     """
     notebooks = notebooks or list(NOTEBOOKS)
     out_root = Path(out_root) if out_root else OUTPUTS_DIR
-    out_root.mkdir(parents=True, exist_ok=True)
-    plans = [plan_run(review, notebooks, overrides or {}, out_root) for review in reviews]
-    slugs = [plan.review.slug for plan in plans]
+    overrides = overrides or {}
+    report = progress or (lambda line: None)
+    declared = check_overrides(notebooks, overrides)
+    plans: dict[str, RunPlan] = {}
+    failures: dict[str, ReviewError] = {}
+    for review in map(str, reviews):
+        if review in plans or review in failures:
+            raise ReviewError("synthesis run", f"{review} is given twice", field="REVIEW", hint="give each once")
+        try:
+            plans[review] = plan_run(review, notebooks, overrides, out_root, declared)
+        except ReviewError as exc:
+            failures[review] = exc
+            report(f"{review} FAILED: it does not load")
+    slugs = [plan.review.slug for plan in plans.values()]
     if len(set(slugs)) != len(slugs):
         raise ReviewError("synthesis run", "the same review is given twice", field="REVIEW", hint="give each once")
-    stagings = {plan.review.slug: make_folder_atomic(out_root, f".{plan.review.slug}.")
-                for plan in plans}
-    tasks = [(plan, stem) for plan in plans for stem in plan.notebooks]
-    report = progress or (lambda line: None)
-    failed: list[BaseException] = []
+    if plans:
+        out_root.mkdir(parents=True, exist_ok=True)
+    stagings = {review: make_folder_atomic(out_root, f".{plan.review.slug}.")
+                for review, plan in plans.items()}
+    written = []
     try:
-        # Processes, not threads: papermill's cwd is a chdir of the calling process, which threads would share.
-        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-            started = {pool.submit(_timed, _execute, stem, plan, stagings[plan.review.slug], timeout): (plan, stem)
-                       for plan, stem in tasks}
-            for done, future in enumerate(concurrent.futures.as_completed(started), start=1):
-                plan, stem = started[future]
-                try:
-                    seconds = future.result()
-                    report(f"[{done}/{len(tasks)}] {plan.review.slug} {stem} done in {seconds:.1f} s")
-                except BaseException as exc:
-                    failed.append(exc)
-                    report(f"[{done}/{len(tasks)}] {plan.review.slug} {stem} FAILED")
-        if failed:
-            raise failed[0]
-        written = []
-        for plan in plans:
-            staging = stagings[plan.review.slug]
-            write_text_atomic(staging / "reproduction.csv",
-                              reproduction_table(plan.review).to_csv(index=False, lineterminator="\n"))
-            write_text_atomic(staging / "manifest.json", json.dumps(_manifest(plan), indent=2, sort_keys=True) + "\n")
-            if appendix:
-                build_appendix(plan.review, staging)
-                report(f"{plan.review.slug} appendix written")
-            _install(staging, plan.destination)
+        failures |= _execute_all(plans, stagings, jobs or default_jobs(), timeout, report)
+        for review, plan in plans.items():
+            if review in failures:
+                continue
+            try:
+                _finish(plan, stagings[review], appendix, report)
+            except Exception as exc:  # one review's fault must not stop the others from being written
+                failures[review] = _as_review_error(exc, review, "appendix" if appendix else "manifest")
+                report(f"{plan.review.slug} FAILED: {failures[review]}")
+                continue
             written.append(plan.destination)
-        return written
     finally:
         for staging in stagings.values():
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+    if failures:
+        raise RunFailed({review: failures[review] for review in map(str, reviews) if review in failures}, written,
+                        len(reviews))
+    return written
+
+
+def _execute_all(plans: dict[str, RunPlan], stagings: dict[str, Path], jobs: int, timeout: int,
+                 report: Callable[[str], None]) -> dict[str, ReviewError]:
+    """Every notebook of every planned review in one pool; the first error of each review that failed."""
+    tasks = [(review, stem) for review, plan in plans.items() for stem in plan.notebooks]
+    failures: dict[str, ReviewError] = {}
+    if not tasks:
+        return failures
+    # Processes, not threads: papermill's cwd is a chdir of the calling process, which threads would share.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        started = {pool.submit(_timed, _execute, stem, plans[review], stagings[review], timeout): (review, stem)
+                   for review, stem in tasks}
+        for done, future in enumerate(concurrent.futures.as_completed(started), start=1):
+            review, stem = started[future]
+            slug = plans[review].review.slug
+            try:
+                seconds = future.result()
+            except Exception as exc:  # a failed notebook fails its review only
+                failures.setdefault(review, _as_review_error(exc, review, f"notebook {stem}"))
+                report(f"[{done}/{len(tasks)}] {slug} {stem} FAILED")
+                continue
+            report(f"[{done}/{len(tasks)}] {slug} {stem} done in {seconds:.1f} s")
+    return failures
+
+
+def _finish(plan: RunPlan, staging: Path, appendix: bool, report: Callable[[str], None]) -> None:
+    """Write the reproduction table, the manifest and (for a report) the appendix, then install the outputs."""
+    write_text_atomic(staging / "reproduction.csv",
+                      reproduction_table(plan.review).to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(staging / "manifest.json", json.dumps(_manifest(plan), indent=2, sort_keys=True) + "\n")
+    if appendix:
+        build_appendix(plan.review, staging)
+        report(f"{plan.review.slug} appendix written")
+    _install(staging, plan.destination)
 
 
 def _timed(function, *args) -> float:
@@ -323,15 +482,18 @@ def _timed(function, *args) -> float:
 
 
 def refresh_committed() -> None:
-    """Re-execute the committed notebooks in place on their defaults (for ``make notebooks``)."""
+    """Re-execute the committed notebooks in place on their defaults (for ``make notebooks``, in a checkout)."""
     import papermill
 
+    if not IN_CHECKOUT:
+        raise ReviewError(NOTEBOOKS_DIR, "the notebooks of an installed package are not refreshed in place",
+                          field="notebooks", hint="run `make notebooks` in a checkout of the repository")
     for stem in NOTEBOOKS:
         path = NOTEBOOKS_DIR / f"{stem}.ipynb"
         papermill.execute_notebook(str(path), str(path), kernel_name="python3", cwd=str(NOTEBOOKS_DIR),
                                    progress_bar=False)
         nbformat.write(strip_volatile(nbformat.read(path, as_version=4)), path)
-        print(f"refreshed {path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
+        print(f"refreshed {display_path(path)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -260,8 +260,16 @@ def check_review(path: str | Path) -> list[Problem]:
 
     review, problems = _load(Path(path))
     if review is not None:
-        problems = sorted(set(problems + _record_file_problems(review) + screening_problems(review)))
+        problems = sorted(set(problems + _record_file_problems(review) + screening_problems(review)
+                              + _appraisal_problems(review)))
     return problems
+
+
+def _appraisal_problems(review: Review) -> list[Problem]:
+    """Answers checked against the packaged appraisal tools (the rules live with the appraisal stage)."""
+    from synthesis.appraisal import answer_problems
+
+    return answer_problems(review)
 
 
 def _record_file_problems(review: Review) -> list[Problem]:

@@ -1,5 +1,7 @@
 """Tests for synthesis.cli."""
 
+import pytest
+
 from synthesis.cli import main
 from synthesis.paths import REVIEWS_DIR
 
@@ -123,3 +125,12 @@ def test_studies_command(review_copy, capsys):
     captured = capsys.readouterr()
     assert "7 included studies" in captured.out and "no year" in captured.err
     assert main(["studies", str(folder)]) == 2 and "--force" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    """`synthesis --version` prints the package's version and exits 0."""
+    from synthesis import __version__
+
+    with pytest.raises(SystemExit) as raised:
+        main(["--version"])
+    assert raised.value.code == 0 and capsys.readouterr().out == f"synthesis {__version__}\n"

@@ -1,8 +1,8 @@
 """The notebooks: their committed form, and runs of all five on every example through papermill."""
 
-import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -10,28 +10,10 @@ import subprocess
 import nbformat
 import pandas as pd
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, input_digests
 
-from synthesis.paths import NOTEBOOKS_DIR, REVIEWS_DIR
+from synthesis.paths import NOTEBOOKS_DIR
 from synthesis.pipeline import NOTEBOOKS, run_reviews
-
-
-@pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
-    """Every notebook run on every example with its appendix, two at a time, as `synthesis report` does."""
-    root = tmp_path_factory.mktemp("outputs")
-    INPUTS_BEFORE.update(_input_digests())
-    run_reviews(EXAMPLES, out_root=root, jobs=2, appendix=True)
-    return root
-
-
-INPUTS_BEFORE: dict[str, str] = {}
-
-
-def _input_digests():
-    """SHA-256 of every file in the example review folders."""
-    return {p.relative_to(REVIEWS_DIR).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(REVIEWS_DIR.rglob("*")) if p.is_file()}
 
 
 def _files(root):
@@ -147,9 +129,9 @@ def test_appendix_html_is_self_contained(outputs, slug):
 
 
 @pytest.mark.notebooks
-def test_two_runs_are_byte_identical(outputs, tmp_path_factory):
-    """A second run writes the same bytes: tables, figures, notebooks, HTML, the appendix and the manifest."""
-    again = tmp_path_factory.mktemp("again")
+def test_two_runs_are_byte_identical(outputs):
+    """A second run writes the same bytes as the session's run: tables, figures, notebooks, HTML, appendix, manifest."""
+    again = outputs.with_name(f"again-{os.getpid()}")  # as deep as the first run: the same review path
     run_reviews(EXAMPLES, out_root=again, jobs=2, appendix=True)
     first, second = _files(outputs), _files(again)
     assert set(first) == set(second)
@@ -177,9 +159,9 @@ def test_appendix_opens_in_a_browser_with_every_figure(outputs, tmp_path):
 
 
 @pytest.mark.notebooks
-def test_runs_never_modify_their_inputs(outputs):
+def test_runs_never_modify_their_inputs(outputs, inputs_before):
     """Every input file hashes the same after the runs (and the reports) as before, and as the manifest says."""
-    assert INPUTS_BEFORE and _input_digests() == INPUTS_BEFORE
+    assert inputs_before and input_digests() == inputs_before
     for slug in EXAMPLES:
         manifest = json.loads((outputs / slug / "manifest.json").read_text())
-        assert {f"{slug}/{name}": digest for name, digest in manifest["inputs"].items()}.items() <= INPUTS_BEFORE.items()
+        assert {f"{slug}/{name}": digest for name, digest in manifest["inputs"].items()}.items() <= inputs_before.items()

@@ -1,11 +1,18 @@
 """Tests for synthesis.pipeline (planning; the notebook runs are in test_notebooks.py)."""
 
+import os
+import shutil
+import subprocess
+import sys
+
 import nbformat
 import pytest
 
 from synthesis.errors import ReviewError
 from synthesis.pipeline import (
     NOTEBOOKS,
+    RunFailed,
+    default_jobs,
     parse_parameter,
     plan_run,
     run_reviews,
@@ -72,13 +79,12 @@ def _fail_half_way(stem, plan, staging, timeout):
 
 
 @pytest.mark.notebooks
-def test_failed_run_leaves_previous_outputs(tmp_path, monkeypatch):
+def test_failed_run_leaves_previous_outputs(outputs, tmp_path, monkeypatch):
     """A run that fails half-way leaves the last good outputs byte for byte, and no staging folder."""
     from synthesis import pipeline
 
-    run_reviews(["perinatal-peer-support"], ["02_initial_theory"], out_root=tmp_path)
+    shutil.copytree(outputs / "perinatal-peer-support", tmp_path / "perinatal-peer-support")
     before = _tree(tmp_path / "perinatal-peer-support")
-
     # The pool forks its workers, so they inherit the patched function.
     monkeypatch.setattr(pipeline, "_execute", _fail_half_way)
     with pytest.raises(ReviewError, match="cell 3 failed"):
@@ -88,17 +94,52 @@ def test_failed_run_leaves_previous_outputs(tmp_path, monkeypatch):
 
 
 @pytest.mark.notebooks
-def test_two_runs_at_once_do_not_corrupt_each_other(tmp_path):
-    """Two `synthesis run`s of one review at the same time both succeed and leave one whole output."""
-    import subprocess
-    import sys
+def test_a_failed_review_does_not_stop_the_others(outputs, review_copy):
+    """A review that does not load is named at the end; the other review is still run and installed."""
+    broken = review_copy("psw-implementation")
+    (broken / "review.yml").write_text((broken / "review.yml").read_text() + "junk: [\n")
+    root = outputs.with_name(f"partial-{os.getpid()}")  # as deep as the session's run: the same review path
+    with pytest.raises(RunFailed) as raised:
+        run_reviews([str(broken), "perinatal-peer-support"], ["02_initial_theory"], out_root=root)
+    assert raised.value.written == [root / "perinatal-peer-support"] and list(raised.value.failures) == [str(broken)]
+    assert str(raised.value).startswith("1 of 2 review(s) failed; the outputs of the others were written:\n  ")
+    assert "review.yml" in str(raised.value) and "not valid YAML" in str(raised.value)
+    assert [p.name for p in root.iterdir()] == ["perinatal-peer-support"]
+    assert (root / "perinatal-peer-support" / "02_initial_theory.ipynb").read_bytes() == \
+        (outputs / "perinatal-peer-support" / "02_initial_theory.ipynb").read_bytes()
 
-    together, single = tmp_path / "together", tmp_path / "single"
+
+def test_cli_exits_1_naming_the_failed_review(review_copy, tmp_path, capsys):
+    """`synthesis run` of a review that does not load exits 1 with the summary, and writes nothing."""
+    from synthesis.cli import main
+
+    broken = review_copy("psw-implementation")
+    (broken / "review.yml").write_text((broken / "review.yml").read_text() + "junk: [\n")
+    assert main(["run", str(broken), "--notebooks", "02", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "1 of 1 review(s) failed:" in err and f"{broken}: " in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.notebooks
+def test_two_runs_at_once_do_not_corrupt_each_other(outputs):
+    """Two `synthesis run`s of one review at the same time both succeed and leave one whole output.
+
+    That output is the session's run of the same notebook, byte for byte (the manifest names one notebook).
+    """
+    together = outputs.with_name(f"together-{os.getpid()}")  # as deep as the session's run: the same review path
     command = [sys.executable, "-m", "synthesis.cli", "run", "perinatal-peer-support", "--notebooks", "02",
                "--out", str(together)]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], results
     assert [p.name for p in together.iterdir()] == ["perinatal-peer-support"]
-    run_reviews(["perinatal-peer-support"], ["02_initial_theory"], out_root=single)
-    assert _tree(together / "perinatal-peer-support") == _tree(single / "perinatal-peer-support")
+    written = _tree(together / "perinatal-peer-support")
+    session = _tree(outputs / "perinatal-peer-support")
+    assert {name: data for name, data in written.items() if name != "manifest.json"}.items() <= session.items()
+    assert "02_initial_theory.ipynb" in written and "manifest.json" in written
+
+
+def test_jobs_default_to_the_cores():
+    """Without --jobs, one notebook runs per core this process may use."""
+    assert default_jobs() == len(os.sched_getaffinity(0))
