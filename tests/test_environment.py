@@ -56,7 +56,8 @@ def _distributions(modules: set[str]) -> set[str]:
     to come from the distribution of its name.
     """
     providers = metadata.packages_distributions()
-    third_party = modules - {"synthesis", "conftest", "__future__"} - set(sys.stdlib_module_names)
+    local = {p.stem for p in (PROJECT_ROOT / "tests").glob("*.py")}  # helpers the tests import from their folder
+    third_party = modules - {"synthesis", "__future__"} - local - set(sys.stdlib_module_names)
     return {canonicalize_name(providers.get(module, [module])[0]) for module in third_party}
 
 
