@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures
 import contextlib
 import functools
@@ -482,7 +483,8 @@ def _timed(function, *args) -> float:
 
 
 def refresh_committed() -> None:
-    """Re-execute the committed notebooks in place on their defaults (for ``make notebooks``, in a checkout)."""
+    """Re-execute the committed notebooks in place, each on its default review with that review's parameter
+    defaults (for ``make notebooks``, in a checkout)."""
     import papermill
 
     if not IN_CHECKOUT:
@@ -490,8 +492,11 @@ def refresh_committed() -> None:
                           field="notebooks", hint="run `make notebooks` in a checkout of the repository")
     for stem in NOTEBOOKS:
         path = NOTEBOOKS_DIR / f"{stem}.ipynb"
-        papermill.execute_notebook(str(path), str(path), kernel_name="python3", cwd=str(NOTEBOOKS_DIR),
-                                   progress_bar=False)
+        # Each notebook is committed on its own default review, with that review's defaults (as `synthesis run`).
+        review = load_review(resolve_review(ast.literal_eval(notebook_parameters(stem)["review"]["default"])))
+        defaults = dict((review.meta.get("parameters") or {}).get(stem) or {})
+        papermill.execute_notebook(str(path), str(path), parameters=defaults, kernel_name="python3",
+                                   cwd=str(NOTEBOOKS_DIR), progress_bar=False)
         nbformat.write(strip_volatile(nbformat.read(path, as_version=4)), path)
         print(f"refreshed {display_path(path)}", file=sys.stderr)
 
