@@ -11,7 +11,7 @@ from synthesis.diagrams import theory_map  # re-exported: the notebooks draw the
 from synthesis.errors import ReviewError
 from synthesis.evidence import documents_for, evidence_rows, node_support
 from synthesis.review import Review
-from synthesis.wording import basis_word, missing
+from synthesis.wording import basis_word, is_published, missing
 
 __all__ = ["theory_table", "theories_by_topic", "area_counts", "element_inventory", "theory_sources",
            "classify_theories", "final_status", "styled_statement", "final_model_sections",
@@ -84,7 +84,9 @@ def area_counts(review: Review) -> pd.DataFrame:
                      "numbered theories": len(in_model),
                      "agree": "" if stated is None else "yes" if stated == len(in_model) else "no",
                      "source": area["source"]})
-    return pd.DataFrame(rows, columns=["area", "stated by the paper", "numbered theories", "agree", "source"])
+    table = pd.DataFrame(rows, columns=["area", "stated by the paper", "numbered theories", "agree", "source"])
+    # One's own review states no counts to compare with: only the theories it numbers.
+    return table if is_published(review) else table.drop(columns=["stated by the paper", "agree"])
 
 
 def element_inventory(review: Review) -> pd.DataFrame:
