@@ -121,6 +121,7 @@ def test_screening_import_refuses_unknown_record(review_copy, tmp_path, capsys):
 def test_studies_command(review_copy, capsys):
     """`synthesis studies` writes studies.csv, reports the fields to fill, and refuses to overwrite without --force."""
     folder = review_copy("snhl-phenotyping")
+    (folder / "studies.csv").unlink()
     assert main(["studies", str(folder)]) == 1
     captured = capsys.readouterr()
     assert "7 included studies" in captured.out and "no year" in captured.err
