@@ -83,7 +83,8 @@ def export_records(review: Review) -> tuple[pd.DataFrame | None, list]:
     Returns
     -------
     records : pandas.DataFrame or None
-        Records of the readable exports (``database`` from ``prisma.yml``'s ``exports``), None without exports.
+        Records of the readable exports (``database`` from ``prisma.yml``'s ``exports``, else as the file says,
+        else the file's name), None without exports.
     unreadable : list of Problem
         One per export that cannot be read at all; its records are missing from ``records``.
     """
@@ -92,23 +93,25 @@ def export_records(review: Review) -> tuple[pd.DataFrame | None, list]:
 
 def _read_exports(review: Review):
     from synthesis.errors import ReviewError
-    from synthesis.records import read_many, read_records
+    from synthesis.records import combine_results, read_records
 
     files = _exports(review)
     if not files:
         return None, []
-    readable, unreadable = [], []
+    results, unreadable = [], []
     for path in files:
         try:
-            read_records(path)
-            readable.append(path)
+            results.append(read_records(path))
         except ReviewError as exc:
             unreadable.append(exc.problem)
-    if not readable:
+    if not results:
         return None, unreadable
-    _, records = read_many(readable)
+    records = combine_results(results)
+    # prisma.yml names an export's database where the file does not say it (or says it otherwise than the paper);
+    # else the database the reader found in the file, else the file's name.
     names = {name: entry["database"] for name, entry in _export_entries(review).items()}
-    records["database"] = [names.get(name, name) for name in records["source_file"]]
+    records["database"] = [names.get(name) or (found if isinstance(found, str) and found else name)
+                           for name, found in zip(records["source_file"], records["database"])]
     return records, unreadable
 
 

@@ -23,8 +23,8 @@ from synthesis.archives import read_workbook_rows
 from synthesis.errors import Problem, ReviewError
 from synthesis.textfile import decode_export
 
-__all__ = ["RECORD_FIELDS", "ImportResult", "detect_format", "read_records", "read_many", "normalise_doi",
-           "first_year", "records_frame", "write_records_csv", "write_ris", "write_bibtex", "FORMATS",
+__all__ = ["RECORD_FIELDS", "ImportResult", "detect_format", "read_records", "read_many", "combine_results",
+           "normalise_doi", "first_year", "records_frame", "write_records_csv", "write_ris", "write_bibtex", "FORMATS",
            "compare_imports"]
 
 #: The normalised record schema every reader produces (lists are joined with "; " in CSV).
@@ -842,12 +842,17 @@ def read_many(paths: Iterable[str | Path], databases: list[str] | None = None
     """
     paths = list(paths)
     results = [read_records(p, database=d) for p, d in zip(paths, databases or [""] * len(paths), strict=True)]
+    return results, combine_results(results)
+
+
+def combine_results(results: list[ImportResult]) -> pd.DataFrame:
+    """All records of several files' results in one table, ids kept unique (as :func:`read_many` gives them)."""
     frame = records_frame([r for result in results for r in result.records])
     if frame["record_id"].duplicated().any():
         # Ids repeat across files (two exports numbered alike): prefix each with its file's position.
         file_number = [n for n, result in enumerate(results, start=1) for _ in result.records]
         frame["record_id"] = [f"f{n}:{rid}" for n, rid in zip(file_number, frame["record_id"])]
-    return results, frame
+    return frame
 
 
 def records_frame(records: list[dict]) -> pd.DataFrame:
