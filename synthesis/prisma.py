@@ -289,6 +289,8 @@ def database_counts(review: Review) -> pd.DataFrame:
     if not rows and _exports(review):
         records, unreadable = export_records(review)
         names = {name: entry["database"] for name, entry in _export_entries(review).items()}
+        if records is not None:  # the database each export's records carry (prisma.yml's, the file's, its name)
+            names.update(records.drop_duplicates("source_file").set_index("source_file")["database"].to_dict())
         counted = records["source_file"].value_counts() if records is not None else {}
         failed = {Path(p.file).name: p for p in unreadable}
         listed = list(_export_entries(review))

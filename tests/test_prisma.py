@@ -230,3 +230,18 @@ def test_duplicate_decisions_in_the_review_are_applied(tmp_path, shared):
     after = prisma.export_duplicates(load_review(folder)).groups.set_index("record_id")
     assert after.loc[a, "group_id"] == after.loc[b, "group_id"]
     assert "carol" in " ".join(after.loc[[a, b], "reason"])
+
+
+def test_exports_keep_the_database_their_file_names(tmp_path, shared):
+    """Without prisma.yml's exports, each export counts under the database its file names (else its file name)."""
+    import shutil
+
+    from synthesis import load_review, prisma
+    from synthesis.scaffold import new_review
+
+    folder = tmp_path / "named"
+    new_review(folder)
+    for name in ("PubMed_example.txt", "WoS_ciw_example.ciw"):
+        shutil.copy(shared / "fixtures" / "exports" / "synthesisr" / name, folder / "search" / "exports" / name)
+    table = prisma.database_counts(load_review(folder))
+    assert dict(zip(table["database"], table["n"])) == {"PubMed": 3, "Web of Science": 5}
