@@ -71,7 +71,7 @@ def test_counts_derived_from_exports_and_decisions(review_copy, shared):
     assert set(prisma.reconcile(review)["result"]) == {"holds"}
     assert list(prisma.database_counts(review)["n"]) == [3, 5]
     template = prisma.prisma2020_template(review).set_index("data")
-    assert template.loc["database_specific_results", "n"] == "Scopus_ris_example.ris, 3; WoS_ciw_example.ciw, 5"
+    assert template.loc["database_specific_results", "n"] == "Scopus, 3; Web of Science, 5"
 
 
 def _template_rows(shared):
