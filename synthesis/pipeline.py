@@ -482,9 +482,23 @@ def _timed(function, *args) -> float:
     return time.perf_counter() - start
 
 
+def _check_committed_defaults(stem: str) -> None:
+    """A committed notebook runs on its literal defaults, which must be its default review's own defaults.
+
+    Otherwise the committed outputs would differ from ``synthesis run`` on that review (and papermill would commit
+    an injected-parameters cell).
+    """
+    declared = notebook_parameters(stem)
+    review = load_review(resolve_review(ast.literal_eval(declared["review"]["default"])))
+    for name, value in ((review.meta.get("parameters") or {}).get(stem) or {}).items():
+        if ast.literal_eval(declared[name]["default"]) != value:
+            raise ReviewError(NOTEBOOKS_DIR / f"{stem}.ipynb", f"the default of {name!r} differs from "
+                              f"{review.slug}'s review.yml", field=name,
+                              hint="make the notebook's default the review's value, or commit it on another review")
+
+
 def refresh_committed() -> None:
-    """Re-execute the committed notebooks in place, each on its default review with that review's parameter
-    defaults (for ``make notebooks``, in a checkout)."""
+    """Re-execute the committed notebooks in place on their defaults (for ``make notebooks``, in a checkout)."""
     import papermill
 
     if not IN_CHECKOUT:
@@ -492,11 +506,9 @@ def refresh_committed() -> None:
                           field="notebooks", hint="run `make notebooks` in a checkout of the repository")
     for stem in NOTEBOOKS:
         path = NOTEBOOKS_DIR / f"{stem}.ipynb"
-        # Each notebook is committed on its own default review, with that review's defaults (as `synthesis run`).
-        review = load_review(resolve_review(ast.literal_eval(notebook_parameters(stem)["review"]["default"])))
-        defaults = dict((review.meta.get("parameters") or {}).get(stem) or {})
-        papermill.execute_notebook(str(path), str(path), parameters=defaults, kernel_name="python3",
-                                   cwd=str(NOTEBOOKS_DIR), progress_bar=False)
+        _check_committed_defaults(stem)
+        papermill.execute_notebook(str(path), str(path), kernel_name="python3", cwd=str(NOTEBOOKS_DIR),
+                                   progress_bar=False)
         nbformat.write(strip_volatile(nbformat.read(path, as_version=4)), path)
         print(f"refreshed {display_path(path)}", file=sys.stderr)
 

@@ -13,7 +13,7 @@ import pandas as pd
 from synthesis.review import Review
 from synthesis.theory import styled_statement, theory_table
 
-__all__ = ["rounds", "round_table", "round_diff", "refinement_trail", "ROUND_CONVENTION"]
+__all__ = ["rounds", "later_rounds", "round_table", "round_diff", "refinement_trail", "ROUND_CONVENTION"]
 
 #: How a status is set in a round's diff, after the final model's convention (new in capitals, gone struck through).
 ROUND_CONVENTION = {"initial": "kept", "kept": "kept", "refined": "refined", "split": "new", "merged": "new",
@@ -32,6 +32,11 @@ def rounds(review: Review) -> list[dict]:
         listed.insert(0, {"round": 0, "label": "Initial programme theory", "theories": statements,
                           "source": "theory/initial.yml"})
     return listed
+
+
+def later_rounds(review: Review) -> list[int]:
+    """The numbers of the rounds after the initial theory (1, 2, ...), each to be set against the one before."""
+    return [round_["round"] for round_ in rounds(review)[1:]]
 
 
 def _statements(round_: dict, before: dict[str, str]) -> dict[str, str]:

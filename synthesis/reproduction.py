@@ -22,7 +22,7 @@ from synthesis.yamlfile import read_yaml
 from synthesis.tables import filter_rows, percent, round_half_up
 
 __all__ = ["compute", "expression_problem", "expression_problems", "reproduction_table", "status_summary",
-           "claims_computed_by", "claims_by_kind", "claim_audit", "coverage", "STATUSES", "KINDS"]
+           "claims_computed_by", "claims_by_kind", "kind_table", "claim_audit", "coverage", "STATUSES", "KINDS"]
 
 STATUSES = ("match", "mismatch", "not computable")
 KINDS = ("reproduction", "transcription", "self-check")
@@ -365,6 +365,11 @@ def claims_by_kind(review: Review) -> dict[str, pd.DataFrame]:
     return {kind: rows for kind, rows in parts.items() if not rows.empty}
 
 
+def kind_table(kind: str) -> str:
+    """The name a kind of check's table is saved under (``reproduction_self_check`` ...)."""
+    return "reproduction_" + re.sub(r"\W+", "_", kind)
+
+
 def coverage(review: Review) -> pd.DataFrame:
     """How the numbers the paper publishes (the claims of ``published.yml``) are checked, by kind.
 
@@ -373,9 +378,11 @@ def coverage(review: Review) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``check`` (each of :data:`KINDS`, then ``not computable``), ``numbers`` and ``percent`` of the
         claims, and a last row ``self-checks of the paper`` counting the partition, count and reference checks
-        (they check sets of numbers, so they have no percent).
+        (they check sets of numbers, so they have no percent). Empty for a review with no published claims.
     """
     claim_ids = {c["id"] for c in (review.document("published.yml") or {}).get("claims") or []}
+    if not claim_ids:
+        return pd.DataFrame(columns=["check", "numbers", "percent"])
     table = reproduction_table(review)
     claims, checks = table[table["id"].isin(claim_ids)], table[~table["id"].isin(claim_ids)]
     computable = claims["status"] != "not computable"

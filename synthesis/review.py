@@ -165,6 +165,41 @@ def _check_theories(documents: dict[str, Any], displays: dict[str, str]) -> list
 _CHANGED = {"refined", "split", "merged", "new"}
 
 
+def _theory_change_problems(number: int, theory: dict, previous: set[str], known_evidence: set[str],
+                            known_memos: set[str] | None) -> list[tuple[str, str, str, str]]:
+    """What is wrong with one theory of round ``number`` against the round before: (key, field, message, hint)."""
+    status, sources = theory["status"], theory.get("from") or []
+    found = []
+    if number == 0 and status != "initial":
+        found.append(("status", "theories.status", f"round 0 theories are 'initial', not {status!r}",
+                      "the statuses of later rounds compare with the round before"))
+    if number > 0 and status == "initial":
+        found.append(("status", "theories.status", "'initial' is only for round 0",
+                      "use kept, refined, split, merged, new or dropped"))
+    if status in ("kept", "refined", "dropped") and theory["id"] not in previous:
+        found.append(("id", "theories.id", f"{theory['id']!r} is {status} but not in the round before",
+                      "give it status 'new', or 'split'/'merged' with `from`"))
+    if status in ("split", "merged") and not sources:
+        found.append(("status", "theories.from", f"a {status} theory names no theory it comes from",
+                      "add `from: [ids of the round before]`"))
+    found += [("from", "theories.from", f"{source!r} is not a theory of the round before",
+               "`from` names ids of the previous round") for source in sources if source not in previous]
+    if status in _CHANGED and not theory.get("statement"):
+        found.append(("status", "theories.statement", f"a {status} theory has no statement",
+                      "write the theory as it stands in this round"))
+    if status == "refined" and not theory.get("change"):
+        found.append(("status", "theories.change", "a refined theory does not say what changed",
+                      "add `change:` with what changed and why"))
+    found += [("evidence", "theories.evidence",
+               f"{item!r} is neither an excerpt id (coding/excerpts.csv) nor a study id (studies.csv)",
+               "cite the excerpts or documents behind the change")
+              for item in theory.get("evidence") or [] if item not in known_evidence]
+    found += [("memos", "theories.memos", f"{memo!r} is not a memo id in coding/memos.csv",
+               "add the memo or correct its id")
+              for memo in theory.get("memos") or [] if known_memos is not None and memo not in known_memos]
+    return found
+
+
 def _check_iterations(documents: dict[str, Any], tables: dict[str, pd.DataFrame],
                       displays: dict[str, str]) -> list[Problem]:
     """Rounds of refinement: numbered in order, each accounting for every theory of the round before it.
@@ -205,37 +240,9 @@ def _check_iterations(documents: dict[str, Any], tables: dict[str, pd.DataFrame]
             if theory["id"] in current:
                 problem(at + ("id",), "theories.id", f"{theory['id']!r} appears twice in round {round_['round']}",
                         "list each theory once per round")
-            if round_["round"] == 0 and status != "initial":
-                problem(at + ("status",), "theories.status", f"round 0 theories are 'initial', not {status!r}",
-                        "the statuses of later rounds compare with the round before")
-            if round_["round"] > 0 and status == "initial":
-                problem(at + ("status",), "theories.status", "'initial' is only for round 0",
-                        "use kept, refined, split, merged, new or dropped")
-            if status in ("kept", "refined", "dropped") and theory["id"] not in previous:
-                problem(at + ("id",), "theories.id", f"{theory['id']!r} is {status} but not in the round before",
-                        "give it status 'new', or 'split'/'merged' with `from`")
-            if status in ("split", "merged") and not sources:
-                problem(at + ("status",), "theories.from", f"a {status} theory names no theory it comes from",
-                        "add `from: [ids of the round before]`")
-            for source_id in sources:
-                if source_id not in previous:
-                    problem(at + ("from",), "theories.from", f"{source_id!r} is not a theory of the round before",
-                            "`from` names ids of the previous round")
-            if status in _CHANGED and not theory.get("statement"):
-                problem(at + ("status",), "theories.statement", f"a {status} theory has no statement",
-                        "write the theory as it stands in this round")
-            if status == "refined" and not theory.get("change"):
-                problem(at + ("status",), "theories.change", "a refined theory does not say what changed",
-                        "add `change:` with what changed and why")
-            for item in theory.get("evidence") or []:
-                if item not in known_evidence:
-                    problem(at + ("evidence",), "theories.evidence",
-                            f"{item!r} is neither an excerpt id (coding/excerpts.csv) nor a study id (studies.csv)",
-                            "cite the excerpts or documents behind the change")
-            for memo in theory.get("memos") or []:
-                if known_memos is not None and memo not in known_memos:
-                    problem(at + ("memos",), "theories.memos", f"{memo!r} is not a memo id in coding/memos.csv",
-                            "add the memo or correct its id")
+            for key, field, message, hint in _theory_change_problems(round_["round"], theory, previous,
+                                                                     known_evidence, known_memos):
+                problem(at + (key,), field, message, hint)
             accounted.add(theory["id"])
             accounted.update(sources)
             if status != "dropped":

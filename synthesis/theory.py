@@ -378,7 +378,8 @@ def theory_evidence_trail(review: Review) -> pd.DataFrame:
     excerpts = review.table("coding/excerpts.csv")
     quoted = {} if excerpts is None else {row["excerpt_id"]: row for row in excerpts.to_dict("records")}
     rows_of = evidence_rows(review).groupby("node")
-    labels = dict(zip(node_support(review)["node_id"], node_support(review)["label"]))
+    support = node_support(review)
+    labels = dict(zip(support["node_id"], support["label"]))
     memos = _memo_index(review)
     rows = []
     seen: set[str] = set()

@@ -33,6 +33,15 @@ def test_committed_notebook_form(stem):
     assert any(c.outputs for c in code) and not any(o.output_type == "error" for c in code for o in c.outputs)
     assert all("execution" not in c.metadata for c in notebook.cells)
     assert any("nbval-check-output" in c.metadata.get("tags", []) for c in code)
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in notebook.cells)
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_committed_defaults_are_the_default_reviews(stem):
+    """Each committed notebook's defaults are its default review's own, so it is committed run on its defaults."""
+    from synthesis.pipeline import _check_committed_defaults
+
+    _check_committed_defaults(stem)
 
 
 @pytest.mark.notebooks
