@@ -264,11 +264,18 @@ def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
     try:
         papermill.execute_notebook(str(NOTEBOOKS_DIR / f"{stem}.ipynb"), str(target), parameters=parameters,
                                    kernel_name="python3", cwd=str(staging), progress_bar=False,
-                                   execution_timeout=timeout, log_output=False)
+                                   execution_timeout=timeout, log_output=False,
+                                   # Saved once at the end (and on a failure), not before every cell: the
+                                   # staging folder is thrown away unless the whole review succeeds anyway.
+                                   request_save_on_cell_execute=False)
     except papermill.PapermillExecutionError as exc:
-        raise ReviewError(f"notebooks/{stem}.ipynb", f"cell {exc.exec_count} failed on {plan.review.slug}: "
-                          f"{exc.ename}: {exc.evalue}", field="execution",
-                          hint=f"open {display_path(target)} to see the failing cell") from None
+        # The staging folder holding the executed copy is removed with the failed run, so the message carries
+        # what a reader needs to find the cell in the notebook itself.
+        first_line = next((line.strip() for line in exc.source.splitlines() if line.strip()), "")
+        raise ReviewError(f"notebooks/{stem}.ipynb", f"cell {exc.exec_count} ({first_line[:80]}) failed on "
+                          f"{plan.review.slug}: {exc.ename}: {exc.evalue}", field="execution",
+                          hint=f"run `synthesis run {plan.review.path} --notebooks {stem[:2]}` after fixing the "
+                               "input the error names, or open the notebook in Jupyter on this review") from None
     notebook = strip_volatile(nbformat.read(target, as_version=4))
     nbformat.write(notebook, target)
     html, _ = _html_exporter().from_notebook_node(notebook)
@@ -398,12 +405,32 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
     """
     notebooks = notebooks or list(NOTEBOOKS)
     out_root = Path(out_root) if out_root else OUTPUTS_DIR
-    overrides = overrides or {}
     report = progress or (lambda line: None)
+    plans, failures = _plan_all(list(map(str, reviews)), notebooks, overrides or {}, out_root, report)
+    if plans:
+        out_root.mkdir(parents=True, exist_ok=True)
+    stagings = {review: make_folder_atomic(out_root, f".{plan.review.slug}.")
+                for review, plan in plans.items()}
+    try:
+        failures |= _execute_all(plans, stagings, jobs or default_jobs(), timeout, report)
+        written = _finish_all(plans, stagings, failures, appendix, report)
+    finally:
+        for staging in stagings.values():
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    if failures:
+        raise RunFailed({review: failures[review] for review in map(str, reviews) if review in failures}, written,
+                        len(reviews))
+    return written
+
+
+def _plan_all(reviews: list[str], notebooks: list[str], overrides: dict[str, Any], out_root: Path,
+              report: Callable[[str], None]) -> tuple[dict[str, RunPlan], dict[str, ReviewError]]:
+    """Each review's plan, or the error that stops it loading; a review given twice stops the whole run."""
     declared = check_overrides(notebooks, overrides)
     plans: dict[str, RunPlan] = {}
     failures: dict[str, ReviewError] = {}
-    for review in map(str, reviews):
+    for review in reviews:
         if review in plans or review in failures:
             raise ReviewError("synthesis run", f"{review} is given twice", field="REVIEW", hint="give each once")
         try:
@@ -414,30 +441,23 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
     slugs = [plan.review.slug for plan in plans.values()]
     if len(set(slugs)) != len(slugs):
         raise ReviewError("synthesis run", "the same review is given twice", field="REVIEW", hint="give each once")
-    if plans:
-        out_root.mkdir(parents=True, exist_ok=True)
-    stagings = {review: make_folder_atomic(out_root, f".{plan.review.slug}.")
-                for review, plan in plans.items()}
+    return plans, failures
+
+
+def _finish_all(plans: dict[str, RunPlan], stagings: dict[str, Path], failures: dict[str, ReviewError],
+                appendix: bool, report: Callable[[str], None]) -> list[Path]:
+    """Install every review whose notebooks all succeeded; record the others' errors in ``failures``."""
     written = []
-    try:
-        failures |= _execute_all(plans, stagings, jobs or default_jobs(), timeout, report)
-        for review, plan in plans.items():
-            if review in failures:
-                continue
-            try:
-                _finish(plan, stagings[review], appendix, report)
-            except Exception as exc:  # one review's fault must not stop the others from being written
-                failures[review] = _as_review_error(exc, review, "appendix" if appendix else "manifest")
-                report(f"{plan.review.slug} FAILED: {failures[review]}")
-                continue
-            written.append(plan.destination)
-    finally:
-        for staging in stagings.values():
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-    if failures:
-        raise RunFailed({review: failures[review] for review in map(str, reviews) if review in failures}, written,
-                        len(reviews))
+    for review, plan in plans.items():
+        if review in failures:
+            continue
+        try:
+            _finish(plan, stagings[review], appendix, report)
+        except Exception as exc:  # one review's fault must not stop the others from being written
+            failures[review] = _as_review_error(exc, review, "appendix" if appendix else "manifest")
+            report(f"{plan.review.slug} FAILED: {failures[review]}")
+            continue
+        written.append(plan.destination)
     return written
 
 
