@@ -14,6 +14,7 @@ JOBS   ?=
 ARGS   ?=
 # Spread the tests over the cores (the workers share the session's one notebook run: tests/conftest.py).
 XDIST  := -n auto
+NBVAL  := --nbval-lax --nbval-sanitize-with tests/sanitize.cfg
 # JupyterLab refuses to start as root unless told.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -38,15 +39,16 @@ env: $(STAMP)
 reproduce: $(STAMP)
 	$(BIN)/synthesis report $(REVIEWS) $(if $(JOBS),--jobs $(JOBS))
 
+# nbval on the committed notebooks shares the run with the tests, so it overlaps them instead of following them;
+# --dist loadfile keeps a file's items on one worker, so each notebook's cells run in order in one kernel.
 test: $(STAMP)
-	$(BIN)/python -m pytest tests $(XDIST) -p no:cacheprovider
-	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks
+	$(BIN)/python -m pytest tests notebooks $(XDIST) --dist loadfile $(NBVAL) -p no:cacheprovider
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests $(XDIST) -p no:cacheprovider -m "not notebooks and not slow and not fuzz"
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks
+	$(BIN)/python -m pytest $(NBVAL) -p no:cacheprovider notebooks
 
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab notebooks $(LAB_ROOT) $(ARGS)
