@@ -149,6 +149,7 @@ def review_copy_for_fuzzing(tmp_path_factory):
     return folder
 
 
+@pytest.mark.fuzz  # hypothesis drives it from inside, so tests/conftest.py cannot see it to mark it
 @pytest.mark.parametrize("relative", _REVIEW_FILES)
 def test_review_loader_raises_only_review_errors(relative, review_copy_for_fuzzing):
     """A review whose file is mutated loads, or answers with the project's error."""

@@ -33,6 +33,8 @@ NOTEBOOKS = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in
 #: Values that are wrong in most cells yet pass many columns' own rules.
 BAD_CELLS = ["", "zzz-unknown", "-1", "0", "999999", "1e309", "NA", "x;y", "  padded  "]
 BAD_SCALARS = ["", "zzz-unknown", -1, 0, 999999, None, [], {}, "x;y", 1.5, True]
+# Each case runs whole notebooks: `make test` runs them, `make unit` leaves them out.
+pytestmark = pytest.mark.slow
 
 
 def run_stages(folder: Path, output: Path, stems=None) -> None:
@@ -122,7 +124,6 @@ def _mutated_yaml(base: Path, rng: random.Random, target: Path) -> None:
                                                  encoding="utf-8")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("mutate", [_mutated_csv, _mutated_yaml], ids=["csv-cell", "yaml-value"])
 @pytest.mark.parametrize("example", ["own", "perinatal-peer-support"])
 def test_a_bad_value_the_loader_accepts_reaches_every_stage_as_the_projects_error(example, mutate, tmp_path):
