@@ -8,18 +8,17 @@ repeated with the same value, notes between records, a Windows encoding) is read
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 import pandas as pd
 
 from synthesis.archives import read_workbook_rows
+from synthesis.csvrows import header_and_rows, match_columns, ragged_row, squash
 from synthesis.errors import Problem, ReviewError
 from synthesis.textfile import decode_export
 
@@ -465,7 +464,7 @@ _CSV_DATABASES = [({"eid", "sourcetitle", "documenttype"}, "Scopus"),
 
 
 def _csv_database(header: list[str]) -> str:
-    squashed = {re.sub(r"[^a-z0-9]", "", h.lower()) for h in header}
+    squashed = {squash(h) for h in header}
     return next((name for columns, name in _CSV_DATABASES if columns <= squashed), "")
 
 
@@ -499,17 +498,6 @@ def _ebsco_flattened(header: list[str], rows: Iterable[tuple[int, list[str]]]):
     return new_header, converted()
 
 
-def _column_map(header: list[str]) -> dict[str, list[int]]:
-    """For each record field, the header positions that can fill it, best first."""
-    squashed = [re.sub(r"[^a-z0-9]", "", h.lower()) for h in header]
-    mapping = {}
-    for target, synonyms in _COLUMN_SYNONYMS.items():
-        found = [squashed.index(s) for s in synonyms if s in squashed]
-        if found:
-            mapping[target] = found
-    return mapping
-
-
 def _unbraced(cell: str) -> str:
     """A cell without the BibTeX braces some exports (BASE) keep around whole values."""
     cell = cell.strip()
@@ -522,7 +510,7 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
                      result: ImportResult) -> None:
     if "artinfo/tig/atl" in header:
         header, rows = _ebsco_flattened(header, rows)
-    mapping = _column_map(header)
+    mapping = {target: found for target, found in match_columns(path, header, _COLUMN_SYNONYMS).items() if found}
     database = _csv_database(header)
     if "title" not in mapping and "doi" not in mapping:
         raise ReviewError(path, "no title or DOI column", line=1, field="header",
@@ -530,9 +518,9 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
     for line, cells in rows:
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(header):
-            result.problems.append(Problem(str(path), line, "row", f"row has {len(cells)} cells, the header has "
-                                           f"{len(header)}; read as far as the cells go", "quote cells with commas"))
+        ragged = ragged_row(path, line, cells, len(header))
+        if ragged:
+            result.problems.append(replace(ragged, message=ragged.message + "; read as far as the cells go"))
         value = {name: _unbraced(next((cells[i] for i in columns if i < len(cells) and cells[i].strip()), ""))
                  for name, columns in mapping.items()}
         if not first_year(value.get("year")) and first_year(value.get("journal")):
@@ -553,30 +541,8 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
 
 
 def _read_delimited(path: Path, text: str, result: ImportResult, delimiter: str) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ReviewError(path, "the file is empty", line=1, field="header",
-                          hint="export again with a header row") from None
-    except csv.Error as exc:
-        raise ReviewError(path, f"not valid CSV: {exc}", line=1, field="header", hint="check quoting") from None
-
-    def rows():
-        line = reader.line_num + 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                # Reading on would swallow the rest of the file into one cell: stop, and lose nothing silently.
-                raise ReviewError(path, f"not valid CSV: {exc}", line=line, field="row",
-                                  hint="a quote opened on this row is never closed; check its quoting") from None
-            yield line, cells
-            line = reader.line_num + 1
-
-    _rows_to_records(path, result.format, [h.strip().lstrip("\ufeff") for h in header], rows(), result)
+    header, rows = header_and_rows(path, text, empty_hint="export again with a header row", delimiter=delimiter)
+    _rows_to_records(path, result.format, header, rows, result)
 
 
 def _read_xlsx(path: Path, result: ImportResult) -> None:

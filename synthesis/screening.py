@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from synthesis.csvrows import match_columns, read_sheet_rows
 from synthesis.errors import Problem, ReviewError
 from synthesis.review import Review, display_path
 from synthesis.tables import round_half_up
@@ -246,24 +247,17 @@ _DEFAULT_MAPPING = {"include": "include", "included": "include", "yes": "include
 
 def _sheet(path: Path) -> pd.DataFrame:
     """A CSV or XLSX sheet, every cell as text, with the line each row starts on in ``_line``."""
-    from synthesis.archives import read_workbook_rows
-    from synthesis.coding import _read_sheet_csv, _unique_headers
-
-    if not path.is_file():
-        raise ReviewError(path, "no such file", field="file", hint="check the path")
-    header, cells = read_workbook_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_sheet_csv(path)
-    header = _unique_headers(path, header)
-    rows = [(row + [""] * len(header))[:len(header)] + [line] for line, row in cells if any(c.strip() for c in row)]
-    return pd.DataFrame(rows, columns=[*header, "_line"])
+    header, cells = read_sheet_rows(path)
+    return pd.DataFrame([row + [line] for line, row in cells], columns=[*header, "_line"])
 
 
-def _column(path: Path, sheet: pd.DataFrame, name: str | None, what: str) -> str | None:
-    if name is None:
-        return None
-    if name not in sheet.columns:
-        raise ReviewError(path, f"no column {name!r} for the {what}", line=1, field="header",
-                          hint="columns found: " + ", ".join(c for c in sheet.columns if c != "_line"))
-    return name
+def _columns(path: Path, sheet: pd.DataFrame, names: dict[str, str | None]) -> dict[str, str | None]:
+    """The sheet's column for each role (``record id``, ``decision``...) named in ``names``; None where not named."""
+    header = [c for c in sheet.columns if c != "_line"]
+    given = {what: name for what, name in names.items() if name is not None}
+    found = match_columns(path, header, {what: [name] for what, name in given.items()}, required=list(given),
+                          hint="looked for " + ", ".join(f"{name!r} ({what})" for what, name in given.items()))
+    return {what: header[found[what][0]] if what in given else None for what in names}
 
 
 def _missing(value) -> bool:
@@ -326,9 +320,8 @@ def read_sheet(path: str | Path, *, mapping: dict[str, str] | None = None, revie
         raise ReviewError(path, "give the reviewer and the stage, either for the whole sheet or as columns",
                           field="reviewer/stage", hint="--reviewer NAME or --reviewer-column COLUMN, and "
                                                        "--stage STAGE or --stage-column COLUMN")
-    columns = {what: _column(path, sheet, name, what) for what, name in (
-        ("record id", id_column), ("decision", decision_column), ("reviewer", reviewer_column),
-        ("stage", stage_column), ("reason", reason_column), ("title", title_column))}
+    columns = _columns(path, sheet, {"record id": id_column, "decision": decision_column, "reviewer": reviewer_column,
+                                     "stage": stage_column, "reason": reason_column, "title": title_column})
     fixed_stage = _stage(path, None, stage) if stage is not None else None
     records = []
     for row in sheet.to_dict("records"):
@@ -387,7 +380,7 @@ def read_rayyan(path: str | Path, *, stage: str = "title-abstract", id_column: s
     path = Path(path)
     sheet = _sheet(path)
     notes = next((c for c in ("notes", "customizations") if c in sheet.columns), None)
-    _column(path, sheet, id_column, "record id")
+    id_column = _columns(path, sheet, {"record id": id_column})["record id"]
     if notes is None:
         raise ReviewError(path, "no notes or customizations column: not a Rayyan export", line=1, field="header",
                           hint="export the review from Rayyan with its notes (articles.csv)")
