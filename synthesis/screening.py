@@ -325,29 +325,41 @@ def read_sheet(path: str | Path, *, mapping: dict[str, str] | None = None, revie
     fixed_stage = _stage(path, None, stage) if stage is not None else None
     records = []
     for row in sheet.to_dict("records"):
-        line = row["_line"]
-        record_id = "" if _missing(row[columns["record id"]]) else str(row[columns["record id"]]).strip()
-        title = str(row[columns["title"]]).strip() if columns["title"] else ""
-        if not record_id and not title:
-            raise ReviewError(path, "no record id", line=line, field=id_column,
-                              hint="every decision names its record; give --title-column to find it by title")
-        code = str(row[columns["decision"]]).strip()
-        if _missing(code):
-            continue  # not screened (yet) by this reviewer: no decision, not an exclusion
-        decision = codes.get(code.lower())
-        if decision is None:
-            raise ReviewError(path, f"{code!r} is not a decision code", line=line, field=decision_column,
-                              hint="map every code, e.g. --map " + ",".join(f"{c}=..." for c in sorted(
-                                  set(sheet[columns['decision']].str.strip().str.lower()) - _MISSING)))
-        reason = str(row[columns["reason"]]).strip() if columns["reason"] else ""
-        records.append({"record_id": record_id, "title": title,
-                        "stage": fixed_stage or _stage(path, line, str(row[columns["stage"]])),
-                        "reviewer": reviewer or str(row[columns["reviewer"]]).strip(), "decision": decision,
-                        "reason": reason if decision == "exclude" and not _missing(reason) else None,
-                        "date": None, "_line": line})
+        record = _sheet_decision(path, sheet, row, columns, codes, id_column, decision_column)
+        if record is not None:
+            records.append(record | {"stage": fixed_stage or _stage(path, record["_line"], str(row[columns["stage"]])),
+                                     "reviewer": reviewer or str(row[columns["reviewer"]]).strip()})
     frame = _rows(path, records)
     frame["title"] = [r["title"] for r in records]
     return frame
+
+
+def _sheet_decision(path: Path, sheet: pd.DataFrame, row: dict, columns: dict[str, str | None], codes: dict[str, str],
+                    id_column: str, decision_column: str) -> dict | None:
+    """One row's record id, title, decision and reason; None for a row without a decision (not screened yet).
+
+    Raises
+    ------
+    ReviewError
+        For a row with neither a record id nor a title, or with a code ``codes`` does not map.
+    """
+    line = row["_line"]
+    record_id = "" if _missing(row[columns["record id"]]) else str(row[columns["record id"]]).strip()
+    title = str(row[columns["title"]]).strip() if columns["title"] else ""
+    if not record_id and not title:
+        raise ReviewError(path, "no record id", line=line, field=id_column,
+                          hint="every decision names its record; give --title-column to find it by title")
+    code = str(row[columns["decision"]]).strip()
+    if _missing(code):
+        return None  # not screened (yet) by this reviewer: no decision, not an exclusion
+    decision = codes.get(code.lower())
+    if decision is None:
+        raise ReviewError(path, f"{code!r} is not a decision code", line=line, field=decision_column,
+                          hint="map every code, e.g. --map " + ",".join(f"{c}=..." for c in sorted(
+                              set(sheet[columns['decision']].str.strip().str.lower()) - _MISSING)))
+    reason = str(row[columns["reason"]]).strip() if columns["reason"] else ""
+    return {"record_id": record_id, "title": title, "decision": decision,
+            "reason": reason if decision == "exclude" and not _missing(reason) else None, "date": None, "_line": line}
 
 
 def read_asreview(path: str | Path, *, reviewer: str, stage: str = "title-abstract",
