@@ -108,12 +108,10 @@ def excerpts_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list]:
     header, cells = read_sheet_rows(path)
     columns = match_columns(path, header, _SHEET_COLUMNS, required=("document", "quote", "node"),
                             hint="name the columns document, quote and node (page, role, mode, coder are optional)")
-    mapping = {target: header[found[0]] if found else None for target, found in columns.items()}
-    lines = [line for line, _ in cells]
-    sheet = pd.DataFrame([row for _, row in cells], columns=header)
+    position = {target: found[0] if found else None for target, found in columns.items()}
     rows, problems = [], []
-    for index, (line, record) in enumerate(zip(lines, sheet.to_dict("records"))):
-        value = {t: str(record[c]).strip() if c else "" for t, c in mapping.items()}
+    for index, (line, row) in enumerate(cells):
+        value = {target: row[i].strip() if i is not None else "" for target, i in position.items()}
         if not (value["document"] and value["quote"] and value["node"]):
             problems.append(Problem(str(path), line, "document/quote/node", "row lacks a document, quote or node",
                                     "fill the three, or delete the row"))
