@@ -22,7 +22,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="synthesis", description="Reproducible realist-synthesis notebooks.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+    _add_review_commands(commands)
+    _add_records_commands(commands)
+    _add_coding_commands(commands)
+    _add_screening_commands(commands)
+    return parser
 
+
+def _add_review_commands(commands) -> None:
+    """`run` and `report` (with their shared options), `check` and `new`: whole review folders."""
     shared = _run_options()
     run = commands.add_parser("run", parents=[shared], help="run the notebooks on one or more reviews into "
                                                               "outputs/<slug>/")
@@ -38,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="create a review folder with commented templates")
     new.add_argument("folder", metavar="DIR")
 
+
+def _add_records_commands(commands) -> None:
+    """`records import` and `records dedup`: database exports."""
     records = commands.add_parser("records", help="import database exports and de-duplicate records")
     records_commands = records.add_subparsers(dest="records_command", required=True)
     imports = records_commands.add_parser("import", help="read exports (RIS, MEDLINE, WoS, BibTeX, CSV, XLSX, "
@@ -57,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     dedup.add_argument("--decisions", metavar="DECISIONS.csv",
                        help="decisions on possible duplicates (search/duplicate_decisions.csv), applied first")
 
+
+def _add_coding_commands(commands) -> None:
+    """`qda`, `coding import`, `codebook` and `agreement`: coded excerpts and QDA projects."""
     qda = commands.add_parser("qda", help="read a REFI-QDA project (.qdpx) or codebook (.qdc) into codes.csv, "
                                           "codings.csv, and the review-folder files memos.csv and cases.csv")
     qda.add_argument("file", metavar="FILE")
@@ -82,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "coding sheet with a coder column")
     agreement.add_argument("-o", "--output", required=True, metavar="DIR")
 
+
+def _add_screening_commands(commands) -> None:
+    """`prisma`, `screening import`, `screening conflicts` and `studies`: screening and what follows from it."""
     prisma = commands.add_parser("prisma", help="PRISMA 2020 counts, checks, PRISMA2020-app CSV and flow diagram")
     prisma.add_argument("review", metavar="REVIEW")
     prisma.add_argument("-o", "--output", required=True, metavar="DIR")
@@ -115,7 +132,6 @@ def build_parser() -> argparse.ArgumentParser:
     studies.add_argument("review", metavar="REVIEW")
     studies.add_argument("-o", "--output", metavar="FILE", help="default: studies.csv in the review folder")
     studies.add_argument("--force", action="store_true", help="replace an existing file")
-    return parser
 
 
 def _run_options() -> argparse.ArgumentParser:

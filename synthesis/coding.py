@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
 
-from synthesis.archives import read_workbook_rows
+from synthesis.csvrows import match_columns, read_sheet_rows
 from synthesis.errors import Problem, ReviewError
 from synthesis.review import Review
-from synthesis.textfile import decode_text
 
 __all__ = ["excerpts_table", "determinants_table", "audit_trail", "excerpts_from_sheet", "excerpts_from_qda",
            "map_to_review"]
@@ -98,38 +95,6 @@ _ROLES = {"c": "C", "context": "C", "m": "M", "mechanism": "M", "o": "O", "outco
 _MODES = {"deductive", "inductive", "partial", "retroductive"}
 
 
-def _unique_headers(path: Path, header: list[str]) -> list[str]:
-    seen = set()
-    for column in header:
-        if column in seen:
-            raise ReviewError(path, f"the column {column!r} appears twice", line=1, field=column or "header",
-                              hint="give every column its own name")
-        seen.add(column)
-    return header
-
-
-def _read_sheet_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """A coding sheet exported as CSV (UTF-8, with or without a byte-order mark, or UTF-16), every cell as text."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise ReviewError(path, "the file is empty", line=1, field="header",
-                          hint="export the sheet again with a header row")
-    text = decode_text(path, data, "save the sheet as CSV UTF-8", utf16=True)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start = 1
-    try:
-        header = [h.strip() for h in next(reader)]
-        rows = []
-        start = reader.line_num + 1
-        for row in reader:
-            rows.append((start, row))  # the line a row starts on, even when a quoted cell spans lines
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ReviewError(path, f"not valid CSV: {exc}", line=start, field="row",
-                          hint="a quote opened on this row is never closed; check its quoting") from None
-    return header, rows
-
-
 def excerpts_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list]:
     """Coded excerpts from a CSV or XLSX sheet with columns such as document, page, quote, node, role, mode, coder.
 
@@ -140,31 +105,13 @@ def excerpts_from_sheet(path: str | Path) -> tuple[pd.DataFrame, list]:
     import re
 
     path = Path(path)
-    if not path.is_file():
-        raise ReviewError(path, "no such file", field="file", hint="check the path")
-    header, cells = read_workbook_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_sheet_csv(path)
-    header = _unique_headers(path, header)
-    lines, body = [], []
-    for number, row in cells:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
-            raise ReviewError(path, f"{len(row)} cells in a row under {len(header)} column names", line=number,
-                              field="row", hint="a quote with a comma must be in double quotes")
-        lines.append(number)
-        body.append((row + [""] * len(header))[:len(header)])
-    sheet = pd.DataFrame(body, columns=header)
-    squashed = {re.sub(r"[^a-z]", "", c.lower()): c for c in sheet.columns}
-    mapping = {target: next((squashed[s.replace(" ", "")] for s in synonyms if s.replace(" ", "") in squashed), None)
-               for target, synonyms in _SHEET_COLUMNS.items()}
-    missing = [t for t in ("document", "quote", "node") if mapping[t] is None]
-    if missing:
-        raise ReviewError(path, f"no column for {', '.join(missing)}", line=1, field="header",
-                          hint="name the columns document, quote and node (page, role, mode, coder are optional); "
-                               "found: " + ", ".join(sheet.columns))
+    header, cells = read_sheet_rows(path)
+    columns = match_columns(path, header, _SHEET_COLUMNS, required=("document", "quote", "node"),
+                            hint="name the columns document, quote and node (page, role, mode, coder are optional)")
+    position = {target: found[0] if found else None for target, found in columns.items()}
     rows, problems = [], []
-    for index, (line, record) in enumerate(zip(lines, sheet.to_dict("records"))):
-        value = {t: str(record[c]).strip() if c else "" for t, c in mapping.items()}
+    for index, (line, row) in enumerate(cells):
+        value = {target: row[i].strip() if i is not None else "" for target, i in position.items()}
         if not (value["document"] and value["quote"] and value["node"]):
             problems.append(Problem(str(path), line, "document/quote/node", "row lacks a document, quote or node",
                                     "fill the three, or delete the row"))

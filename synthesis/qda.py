@@ -183,6 +183,28 @@ def read_qda(path: str | Path) -> QdaProject:
         For a file that is not REFI-QDA, is malformed, or is refused as unsafe; the message says which.
     """
     path = Path(path)
+    root, texts = _project_root(path)
+    namespace = _namespace(root.tag)
+    codes: list[dict] = []
+    codebook = _codebook(root, path)
+    if codebook is not None:
+        _codes(codebook, codes)
+    code_table = pd.DataFrame(codes, columns=_CODE_COLUMNS)
+    users = {u.get("guid"): u.get("name", "") for users in _children(root, "Users") for u in _children(users, "User")}
+    sources, codings, source_texts, source_values = _sources(root, texts, dict(zip(code_table["code_id"],
+                                                                                   code_table["name"])), users, path)
+    cases, case_values = _cases(root, path)
+    return QdaProject(code_table, pd.DataFrame(codings, columns=_CODING_COLUMNS),
+                      pd.DataFrame(sources, columns=_SOURCE_COLUMNS), users,
+                      pd.DataFrame(_sets(root), columns=["set", "member_type", "member_id"]), namespace,
+                      root.get("origin", ""), _notes(root, texts, users),
+                      pd.DataFrame(cases, columns=_CASE_COLUMNS), pd.DataFrame(_variables(root, path),
+                                                                               columns=_VARIABLE_COLUMNS),
+                      pd.DataFrame(source_values + case_values, columns=_VALUE_COLUMNS), source_texts)
+
+
+def _project_root(path: Path) -> tuple:
+    """The root element of a project (a ``.qdpx`` archive, or its bare XML) or codebook, and the archive's texts."""
     if not path.is_file():
         raise ReviewError(path, "no such file", field="file", hint="check the path")
     with path.open("rb") as handle:
@@ -191,22 +213,25 @@ def read_qda(path: str | Path) -> QdaProject:
         project_xml, texts = _read_archive(path)
     else:
         project_xml, texts = path.read_bytes(), {}
-    root = _parse_xml(project_xml, str(path))
+    return _parse_xml(project_xml, str(path)), texts
+
+
+def _codebook(root, path: Path):
+    """The codebook element: the root of a ``.qdc``, a child of a project's root (None if it has none)."""
     namespace, kind = _namespace(root.tag), _local(root.tag)
     if kind == "CodeBook" and namespace in _CODEBOOK_NAMESPACES | {PROJECT_NS}:
-        codebook = root
-    elif kind == "Project" and namespace == PROJECT_NS:
-        codebook = _child(root, "CodeBook")
-    else:
-        raise ReviewError(path, f"root element {kind!r} in namespace {namespace!r} is not REFI-QDA", field="root",
-                          hint="expected Project (urn:QDA-XML:project:1.0) or CodeBook (urn:QDA-XML:codebook:1.0)")
-    codes: list[dict] = []
-    if codebook is not None:
-        _codes(codebook, codes)
-    code_table = pd.DataFrame(codes, columns=_CODE_COLUMNS)
-    names = dict(zip(code_table["code_id"], code_table["name"]))
-    users = {u.get("guid"): u.get("name", "") for users in _children(root, "Users") for u in _children(users, "User")}
-    codings, sources, source_texts, values = [], [], {}, []
+        return root
+    if kind == "Project" and namespace == PROJECT_NS:
+        return _child(root, "CodeBook")
+    raise ReviewError(path, f"root element {kind!r} in namespace {namespace!r} is not REFI-QDA", field="root",
+                      hint="expected Project (urn:QDA-XML:project:1.0) or CodeBook (urn:QDA-XML:codebook:1.0)")
+
+
+def _sources(root, texts: dict[str, bytes], code_names: dict[str, str], users: dict,
+             path: Path) -> tuple[list[dict], list[dict], dict[str, str], list[dict]]:
+    """The project's sources, the codings of their text selections, each text source's text, their variable
+    values."""
+    sources, codings, source_texts, values = [], [], {}, []
     for sources_node in _children(root, "Sources"):
         for source in sources_node:
             source_id = source.get("guid")
@@ -224,15 +249,25 @@ def read_qda(path: str | Path) -> QdaProject:
                     for ref in _children(coding, "CodeRef"):
                         target = ref.get("targetGUID")
                         codings.append({"source": source_name, "selection_id": selection.get("guid"),
-                                        "code_id": target, "code_name": names.get(target, ""), "start": start,
+                                        "code_id": target, "code_name": code_names.get(target, ""), "start": start,
                                         "end": end, "text": excerpt,
                                         "user": users.get(coding.get("creatingUser"), coding.get("creatingUser", "")),
                                         "source_id": source_id, "coding_id": coding.get("guid") or ""})
+    return sources, codings, source_texts, values
+
+
+def _sets(root) -> list[dict]:
+    """One row per member (code, source or note) of each set."""
     members = {"MemberCode": "code", "MemberSource": "source", "MemberNote": "note"}
-    sets = [{"set": s.get("name"), "member_type": members[_local(m.tag)], "member_id": m.get("targetGUID")}
+    return [{"set": s.get("name"), "member_type": members[_local(m.tag)], "member_id": m.get("targetGUID")}
             for sets_node in _children(root, "Sets") for s in _children(sets_node, "Set") for m in s
             if _local(m.tag) in members]
-    cases = []
+
+
+def _cases(root, path: Path) -> tuple[list[dict], list[dict]]:
+    """The cases with the sources each holds (named directly, or through a selection of theirs), and their
+    variable values."""
+    cases, values = [], []
     for cases_node in _children(root, "Cases"):
         for case in _children(cases_node, "Case"):
             description = _child(case, "Description")
@@ -246,15 +281,14 @@ def read_qda(path: str | Path) -> QdaProject:
     for case, element in zip(cases, (c for n in _children(root, "Cases") for c in _children(n, "Case"))):
         through = [selection_sources.get(r.get("targetGUID")) for r in _children(element, "SelectionRef")]
         case["source_ids"] = list(dict.fromkeys(case["source_ids"] + [s for s in through if s]))
-    variables = [{"variable_id": v.get("guid"), "name": v.get("name") or "", "type": _variable_type(v, path),
-                  "description": (_child(v, "Description").text or "").strip() if _child(v, "Description") is not None
-                  else ""} for node in _children(root, "Variables") for v in _children(node, "Variable")]
-    return QdaProject(code_table, pd.DataFrame(codings, columns=_CODING_COLUMNS),
-                      pd.DataFrame(sources, columns=_SOURCE_COLUMNS), users,
-                      pd.DataFrame(sets, columns=["set", "member_type", "member_id"]), namespace,
-                      root.get("origin", ""), _notes(root, texts, users),
-                      pd.DataFrame(cases, columns=_CASE_COLUMNS), pd.DataFrame(variables, columns=_VARIABLE_COLUMNS),
-                      pd.DataFrame(values, columns=_VALUE_COLUMNS), source_texts)
+    return cases, values
+
+
+def _variables(root, path: Path) -> list[dict]:
+    """The project's variables with their types (an unknown type is an error)."""
+    return [{"variable_id": v.get("guid"), "name": v.get("name") or "", "type": _variable_type(v, path),
+             "description": (_child(v, "Description").text or "").strip() if _child(v, "Description") is not None
+             else ""} for node in _children(root, "Variables") for v in _children(node, "Variable")]
 
 
 def _variable_type(variable, path: Path) -> str:
@@ -411,9 +445,6 @@ def write_project(project: QdaProject, path: str | Path, name: str = "synthesis 
     ``sources/`` when the source names a ``plainTextPath``, and into the XML otherwise. A memo on a selection
     that nothing is coded to has no place to go (the tables keep only coded selections) and is not written.
     """
-    import io
-    import zipfile
-
     from synthesis.outputs import write_bytes_atomic
 
     root = Element("Project", {"xmlns": PROJECT_NS, "name": name, "origin": project.origin or "synthesis"})
@@ -421,7 +452,7 @@ def write_project(project: QdaProject, path: str | Path, name: str = "synthesis 
     note_refs: dict[str, list[str]] = {}
     for note in notes[notes["about"] != ""].to_dict("records"):
         note_refs.setdefault(note["target_id"], []).append(note["note_id"])
-    user_ids = {name: guid for guid, name in project.users.items()}
+    user_ids = {user: guid for guid, user in project.users.items()}
     if project.users:
         users = SubElement(root, "Users")
         for guid, user in project.users.items():
@@ -429,79 +460,128 @@ def write_project(project: QdaProject, path: str | Path, name: str = "synthesis 
     if not project.codes.empty:
         _code_elements(project.codes, SubElement(SubElement(root, "CodeBook"), "Codes"), note_refs)
     types = dict(zip(project.variables["variable_id"], project.variables["type"]))
-    if not project.variables.empty:
-        variables = SubElement(root, "Variables")
-        for variable in project.variables.to_dict("records"):
-            element = SubElement(variables, "Variable", {"guid": variable["variable_id"], "name": variable["name"],
-                                                         "typeOfVariable": variable["type"]})
-            if variable["description"]:
-                SubElement(element, "Description").text = variable["description"]
-    if not project.cases.empty:
-        cases = SubElement(root, "Cases")
-        for case in project.cases.to_dict("records"):
-            element = SubElement(cases, "Case", {"guid": case["case_id"], "name": case["name"]})
-            if case["description"]:
-                SubElement(element, "Description").text = case["description"]
-            _variable_values(element, project.values, case["case_id"], types)
-            for source_id in case["source_ids"]:
-                SubElement(element, "SourceRef", {"targetGUID": source_id})
-    members: dict[str, bytes] = {}
-    if not project.sources.empty:
-        sources = SubElement(root, "Sources")
-        for source in project.sources.to_dict("records"):
-            source_id = source["source_id"]
-            element = SubElement(sources, "TextSource", {"guid": source_id, "name": source["name"]})
-            text = project.texts.get(source_id)
-            if source["path"]:
-                element.set("plainTextPath", source["path"])
-                if text is not None:
-                    member = PurePosixPath(source["path"].replace("internal://", "").replace("relative://", "")).name
-                    members[f"sources/{member}"] = text.encode("utf-8")
-            else:
-                SubElement(element, "PlainTextContent").text = text or ""
-            codings = project.codings[project.codings["source_id"] == source_id]
-            for selection_id, selection in codings.groupby("selection_id", sort=False):
-                first = selection.iloc[0]
-                selected = SubElement(element, "PlainTextSelection", {
-                    "guid": selection_id, "startPosition": str(first["start"]), "endPosition": str(first["end"])})
-                for coding in selection.to_dict("records"):
-                    coding_id = coding["coding_id"] or _guid(selection_id, f"coding:{coding['code_id']}")
-                    attributes = {"guid": coding_id}
-                    if coding["user"]:
-                        attributes["creatingUser"] = user_ids.get(coding["user"], coding["user"])
-                    coded = SubElement(selected, "Coding", attributes)
-                    SubElement(coded, "CodeRef", {"targetGUID": coding["code_id"]})
-                    _note_refs(coded, note_refs, coding_id)
-                _note_refs(selected, note_refs, selection_id)
-            _note_refs(element, note_refs, source_id)
-            _variable_values(element, project.values, source_id, types)
-    if not notes.empty:
-        notes_element = SubElement(root, "Notes")
-        for note in notes.drop_duplicates("note_id").to_dict("records"):
-            attributes = {"guid": note["note_id"], "name": note["name"]}
-            if note["user"]:
-                attributes["creatingUser"] = user_ids.get(note["user"], note["user"])
-            if note["created"]:
-                attributes["creationDateTime"] = note["created"]
-            SubElement(SubElement(notes_element, "Note", attributes), "PlainTextContent").text = note["text"]
-    if not project.sets.empty:
-        sets = SubElement(root, "Sets")
-        members_of = {"code": "MemberCode", "source": "MemberSource", "note": "MemberNote"}
-        for set_name, group in project.sets.groupby("set", sort=False):
-            element = SubElement(sets, "Set", {"guid": _guid(name, f"set:{set_name}"), "name": set_name})
-            for kind in ("code", "source", "note"):  # the order Project.xsd requires
-                for member in group[group["member_type"] == kind]["member_id"]:
-                    SubElement(element, members_of[kind], {"targetGUID": member})
+    _variable_elements(root, project.variables)
+    _case_elements(root, project, types)
+    members = _source_elements(root, project, note_refs, user_ids, types)
+    _note_elements(root, notes, user_ids)
+    _set_elements(root, project.sets, name)
     for note in notes[notes["about"] == "project"].to_dict("records"):
         SubElement(root, "NoteRef", {"targetGUID": note["note_id"]})
     xml = '<?xml version="1.0" encoding="utf-8"?>\n' + tostring(root, encoding="unicode") + "\n"
+    write_bytes_atomic(Path(path), _qdpx_bytes(xml, members))
+
+
+def _variable_elements(root: Element, variables: pd.DataFrame) -> None:
+    """``<Variables>``: each variable with its type and description."""
+    if variables.empty:
+        return
+    parent = SubElement(root, "Variables")
+    for variable in variables.to_dict("records"):
+        element = SubElement(parent, "Variable", {"guid": variable["variable_id"], "name": variable["name"],
+                                                  "typeOfVariable": variable["type"]})
+        if variable["description"]:
+            SubElement(element, "Description").text = variable["description"]
+
+
+def _case_elements(root: Element, project: QdaProject, types: dict[str, str]) -> None:
+    """``<Cases>``: each case with its description, variable values and sources."""
+    if project.cases.empty:
+        return
+    cases = SubElement(root, "Cases")
+    for case in project.cases.to_dict("records"):
+        element = SubElement(cases, "Case", {"guid": case["case_id"], "name": case["name"]})
+        if case["description"]:
+            SubElement(element, "Description").text = case["description"]
+        _variable_values(element, project.values, case["case_id"], types)
+        for source_id in case["source_ids"]:
+            SubElement(element, "SourceRef", {"targetGUID": source_id})
+
+
+def _source_elements(root: Element, project: QdaProject, note_refs: dict[str, list[str]], user_ids: dict[str, str],
+                     types: dict[str, str]) -> dict[str, bytes]:
+    """``<Sources>``: each text source with its coded selections, notes and variable values.
+
+    Returns the archive members holding the texts of sources that name a ``plainTextPath``.
+    """
+    members: dict[str, bytes] = {}
+    if project.sources.empty:
+        return members
+    sources = SubElement(root, "Sources")
+    for source in project.sources.to_dict("records"):
+        source_id = source["source_id"]
+        element = SubElement(sources, "TextSource", {"guid": source_id, "name": source["name"]})
+        text = project.texts.get(source_id)
+        if source["path"]:
+            element.set("plainTextPath", source["path"])
+            if text is not None:
+                member = PurePosixPath(source["path"].replace("internal://", "").replace("relative://", "")).name
+                members[f"sources/{member}"] = text.encode("utf-8")
+        else:
+            SubElement(element, "PlainTextContent").text = text or ""
+        codings = project.codings[project.codings["source_id"] == source_id]
+        for selection_id, selection in codings.groupby("selection_id", sort=False):
+            _selection_element(element, selection_id, selection, note_refs, user_ids)
+        _note_refs(element, note_refs, source_id)
+        _variable_values(element, project.values, source_id, types)
+    return members
+
+
+def _selection_element(source: Element, selection_id: str, selection: pd.DataFrame, note_refs: dict[str, list[str]],
+                       user_ids: dict[str, str]) -> None:
+    """One ``<PlainTextSelection>`` of a source with a ``<Coding>`` per code it was coded to."""
+    first = selection.iloc[0]
+    selected = SubElement(source, "PlainTextSelection", {
+        "guid": selection_id, "startPosition": str(first["start"]), "endPosition": str(first["end"])})
+    for coding in selection.to_dict("records"):
+        coding_id = coding["coding_id"] or _guid(selection_id, f"coding:{coding['code_id']}")
+        attributes = {"guid": coding_id}
+        if coding["user"]:
+            attributes["creatingUser"] = user_ids.get(coding["user"], coding["user"])
+        coded = SubElement(selected, "Coding", attributes)
+        SubElement(coded, "CodeRef", {"targetGUID": coding["code_id"]})
+        _note_refs(coded, note_refs, coding_id)
+    _note_refs(selected, note_refs, selection_id)
+
+
+def _note_elements(root: Element, notes: pd.DataFrame, user_ids: dict[str, str]) -> None:
+    """``<Notes>``: each note once, with its author, date and text."""
+    if notes.empty:
+        return
+    parent = SubElement(root, "Notes")
+    for note in notes.drop_duplicates("note_id").to_dict("records"):
+        attributes = {"guid": note["note_id"], "name": note["name"]}
+        if note["user"]:
+            attributes["creatingUser"] = user_ids.get(note["user"], note["user"])
+        if note["created"]:
+            attributes["creationDateTime"] = note["created"]
+        SubElement(SubElement(parent, "Note", attributes), "PlainTextContent").text = note["text"]
+
+
+def _set_elements(root: Element, sets: pd.DataFrame, project_name: str) -> None:
+    """``<Sets>``: each set with its members, codes then sources then notes."""
+    if sets.empty:
+        return
+    parent = SubElement(root, "Sets")
+    members_of = {"code": "MemberCode", "source": "MemberSource", "note": "MemberNote"}
+    for set_name, group in sets.groupby("set", sort=False):
+        element = SubElement(parent, "Set", {"guid": _guid(project_name, f"set:{set_name}"), "name": set_name})
+        for kind in ("code", "source", "note"):  # the order Project.xsd requires
+            for member in group[group["member_type"] == kind]["member_id"]:
+                SubElement(element, members_of[kind], {"targetGUID": member})
+
+
+def _qdpx_bytes(xml: str, members: dict[str, bytes]) -> bytes:
+    """The ``.qdpx`` archive: ``project.qde`` and the source texts, with fixed dates so two writes are identical."""
+    import io
+    import zipfile
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, data in [("project.qde", xml.encode("utf-8"))] + sorted(members.items()):
-            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))  # fixed, so two writes are identical
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
-    write_bytes_atomic(Path(path), buffer.getvalue())
+    return buffer.getvalue()
 
 
 # --- memos and cases in the review folder ------------------------------------------------------------------------

@@ -8,18 +8,17 @@ repeated with the same value, notes between records, a Windows encoding) is read
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 import pandas as pd
 
 from synthesis.archives import read_workbook_rows
+from synthesis.csvrows import header_and_rows, match_columns, ragged_row, squash
 from synthesis.errors import Problem, ReviewError
 from synthesis.textfile import decode_export
 
@@ -198,75 +197,90 @@ def _read_ris(path: Path, text: str, result: ImportResult) -> None:
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     lines = text.split("\n")
-    has_ty = any(line.startswith("TY  -") for line in lines)
-    numbered = not has_ty and any(_OVID_NUMBER.match(line) for line in lines)
-    fields: dict[str, list[str]] = {}
-    last: str | None = None
-    start: int | None = None
-    previous: dict | None = None
-    trailing: list[str] = []
-    number_seen = False
-
-    def close(terminated: bool) -> None:
-        nonlocal fields, last, start, previous
-        record = _record(path, "ris", len(result.records) + 1, start, **_fields_to_record(fields, _RIS_FIELDS))
-        if fields.get("ID") and fields["ID"][0].strip():
-            record["record_id"] = fields["ID"][0].strip()
-        if fields.get("DB"):
-            record["database"] = fields["DB"][0].strip()
-        if not terminated:
-            result.problems.append(Problem(str(path), start, "ER", "record has no ER line; read to the next record",
-                                           "the export may be truncated"))
-        result.records.append(record)
-        _check_record(result, record)
-        fields, last, start, previous = {}, None, None, record
-
-    def keep_trailing() -> None:
-        if previous is not None and trailing:
-            result.trailing[previous["record_id"]] = "\n".join(trailing)
-        trailing.clear()
-
+    records = _RisRecords(path, result, lines)
     for number, line in enumerate(lines, start=1):
         tag = _ris_tag(line)
-        if start is None:
-            if tag is None:
-                if _OVID_NUMBER.match(line):
-                    number_seen = True
-                elif line.strip():
-                    trailing.append(line.strip())
-                continue
-            begins = (tag == "TY" or tag in _BIBLIOGRAPHIC_TAGS
-                      or (not has_ty and (number_seen or not numbered or previous is None)))
-            if not begins:
-                trailing.append(line.strip())
-                continue
-            keep_trailing()
-            start, number_seen = number, False
-        if tag is None:
-            if last and line.strip():
-                # A line without a tag continues the previous field (multi-line abstracts and notes).
-                fields[last][-1] = f"{fields[last][-1]} {line.strip()}".strip()
+        if records.start is None and not records.begins(number, line, tag):
             continue
-        if tag == "ER":
-            close(True)
-            continue
-        if tag == "TY" and fields:
-            close(False)
-            start = number
-        value = line[6:].strip()
-        if tag in fields:
-            fields[tag].append(value)
-        else:
-            fields[tag] = [value]
-        last = tag
-    if start is not None:
-        close(False)
-    keep_trailing()
+        records.add(number, line, tag)
+    if records.start is not None:
+        records.close(terminated=False)
+    records.keep_trailing()
     if result.trailing:
         first = min(result.trailing)
         result.notes.append(Problem(str(path), None, "ER", f"text after ER kept as the trailing text of "
                                     f"{len(result.trailing)} record(s) (e.g. {first}: "
                                     f"{result.trailing[first][:60]!r})", "database notes between records"))
+
+
+class _RisRecords:
+    """The records of an RIS file as its lines are read: the open record's fields, the line it starts on
+    (``start``, None between records) and the text standing after the last record closed."""
+
+    def __init__(self, path: Path, result: ImportResult, lines: list[str]) -> None:
+        self.path, self.result = path, result
+        self.has_ty = any(line.startswith("TY  -") for line in lines)
+        self.numbered = not self.has_ty and any(_OVID_NUMBER.match(line) for line in lines)
+        self.fields: dict[str, list[str]] = {}
+        self.last: str | None = None
+        self.start: int | None = None
+        self.previous: dict | None = None
+        self.trailing: list[str] = []
+        self.number_seen = False
+
+    def begins(self, number: int, line: str, tag: str | None) -> bool:
+        """Whether a line between records begins one; a line that does not is kept as trailing text."""
+        if tag is None:
+            if _OVID_NUMBER.match(line):
+                self.number_seen = True
+            elif line.strip():
+                self.trailing.append(line.strip())
+            return False
+        if not (tag == "TY" or tag in _BIBLIOGRAPHIC_TAGS
+                or (not self.has_ty and (self.number_seen or not self.numbered or self.previous is None))):
+            self.trailing.append(line.strip())
+            return False
+        self.keep_trailing()
+        self.start, self.number_seen = number, False
+        return True
+
+    def add(self, number: int, line: str, tag: str | None) -> None:
+        """A line of the open record: a field, the continuation of the last one, ER, or a TY that starts anew."""
+        if tag is None:
+            if self.last and line.strip():
+                # A line without a tag continues the previous field (multi-line abstracts and notes).
+                self.fields[self.last][-1] = f"{self.fields[self.last][-1]} {line.strip()}".strip()
+            return
+        if tag == "ER":
+            self.close(terminated=True)
+            return
+        if tag == "TY" and self.fields:
+            self.close(terminated=False)
+            self.start = number
+        self.fields.setdefault(tag, []).append(line[6:].strip())
+        self.last = tag
+
+    def close(self, terminated: bool) -> None:
+        """The open record into the result; one without its ER line is a problem."""
+        fields, start = self.fields, self.start
+        record = _record(self.path, "ris", len(self.result.records) + 1, start,
+                         **_fields_to_record(fields, _RIS_FIELDS))
+        if fields.get("ID") and fields["ID"][0].strip():
+            record["record_id"] = fields["ID"][0].strip()
+        if fields.get("DB"):
+            record["database"] = fields["DB"][0].strip()
+        if not terminated:
+            self.result.problems.append(Problem(str(self.path), start, "ER", "record has no ER line; read to the next "
+                                                "record", "the export may be truncated"))
+        self.result.records.append(record)
+        _check_record(self.result, record)
+        self.fields, self.last, self.start, self.previous = {}, None, None, record
+
+    def keep_trailing(self) -> None:
+        """The text read since the last record closed, as that record's trailing text."""
+        if self.previous is not None and self.trailing:
+            self.result.trailing[self.previous["record_id"]] = "\n".join(self.trailing)
+        self.trailing.clear()
 
 
 _MEDLINE_FIELDS = {
@@ -465,7 +479,7 @@ _CSV_DATABASES = [({"eid", "sourcetitle", "documenttype"}, "Scopus"),
 
 
 def _csv_database(header: list[str]) -> str:
-    squashed = {re.sub(r"[^a-z0-9]", "", h.lower()) for h in header}
+    squashed = {squash(h) for h in header}
     return next((name for columns, name in _CSV_DATABASES if columns <= squashed), "")
 
 
@@ -499,17 +513,6 @@ def _ebsco_flattened(header: list[str], rows: Iterable[tuple[int, list[str]]]):
     return new_header, converted()
 
 
-def _column_map(header: list[str]) -> dict[str, list[int]]:
-    """For each record field, the header positions that can fill it, best first."""
-    squashed = [re.sub(r"[^a-z0-9]", "", h.lower()) for h in header]
-    mapping = {}
-    for target, synonyms in _COLUMN_SYNONYMS.items():
-        found = [squashed.index(s) for s in synonyms if s in squashed]
-        if found:
-            mapping[target] = found
-    return mapping
-
-
 def _unbraced(cell: str) -> str:
     """A cell without the BibTeX braces some exports (BASE) keep around whole values."""
     cell = cell.strip()
@@ -522,7 +525,7 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
                      result: ImportResult) -> None:
     if "artinfo/tig/atl" in header:
         header, rows = _ebsco_flattened(header, rows)
-    mapping = _column_map(header)
+    mapping = {target: found for target, found in match_columns(path, header, _COLUMN_SYNONYMS).items() if found}
     database = _csv_database(header)
     if "title" not in mapping and "doi" not in mapping:
         raise ReviewError(path, "no title or DOI column", line=1, field="header",
@@ -530,9 +533,9 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
     for line, cells in rows:
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(header):
-            result.problems.append(Problem(str(path), line, "row", f"row has {len(cells)} cells, the header has "
-                                           f"{len(header)}; read as far as the cells go", "quote cells with commas"))
+        ragged = ragged_row(path, line, cells, len(header))
+        if ragged:
+            result.problems.append(replace(ragged, message=ragged.message + "; read as far as the cells go"))
         value = {name: _unbraced(next((cells[i] for i in columns if i < len(cells) and cells[i].strip()), ""))
                  for name, columns in mapping.items()}
         if not first_year(value.get("year")) and first_year(value.get("journal")):
@@ -553,30 +556,8 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
 
 
 def _read_delimited(path: Path, text: str, result: ImportResult, delimiter: str) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ReviewError(path, "the file is empty", line=1, field="header",
-                          hint="export again with a header row") from None
-    except csv.Error as exc:
-        raise ReviewError(path, f"not valid CSV: {exc}", line=1, field="header", hint="check quoting") from None
-
-    def rows():
-        line = reader.line_num + 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                # Reading on would swallow the rest of the file into one cell: stop, and lose nothing silently.
-                raise ReviewError(path, f"not valid CSV: {exc}", line=line, field="row",
-                                  hint="a quote opened on this row is never closed; check its quoting") from None
-            yield line, cells
-            line = reader.line_num + 1
-
-    _rows_to_records(path, result.format, [h.strip().lstrip("\ufeff") for h in header], rows(), result)
+    header, rows = header_and_rows(path, text, empty_hint="export again with a header row", delimiter=delimiter)
+    _rows_to_records(path, result.format, header, rows, result)
 
 
 def _read_xlsx(path: Path, result: ImportResult) -> None:

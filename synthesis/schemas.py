@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +13,7 @@ import jsonschema
 import pandas as pd
 import yaml
 
+from synthesis.csvrows import header_and_rows, ragged_row
 from synthesis.errors import Problem, ReviewError
 from synthesis.textfile import decode_text
 from synthesis.yamlfile import YamlDocument, read_yaml
@@ -224,22 +223,43 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
         The line on which each row starts (kept apart from the table: pandas copies ``attrs`` into every row
         it iterates, which would make each row cost as much as the whole file).
     """
-    problems: list[Problem] = []
+    nothing = pd.DataFrame(columns=schema.columns)
     try:
         text = decode_text(display, path.read_bytes(), "save the file as UTF-8 CSV (a UTF-16 or Latin-1 export must "
                                                         "be converted first)")
+        header, rows = header_and_rows(display, text, empty_hint=f"write a header row: {','.join(schema.columns)}")
     except ReviewError as exc:
-        return pd.DataFrame(columns=schema.columns), [exc.problem], []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        return nothing, [exc.problem], []
+    problems = _header_problems(display, header, schema)
+    if problems:
+        return nothing, problems, []
+    check_row = _row_checker(display, schema)
+    records, lines = [], []
+    keys: dict[Any, int] = {}
     try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        return pd.DataFrame(columns=schema.columns), [Problem(display, 1, "header", f"not valid CSV: {exc}",
-                                                              "check quoting")], []
-    if not header:
-        return pd.DataFrame(columns=schema.columns), [
-            Problem(display, 1, "header", "the file is empty", f"write a header row: {','.join(schema.columns)}")], []
-    header = [h.strip() for h in header]
+        for start, cells in rows:
+            ragged = ragged_row(display, start, cells, len(header))
+            if ragged:
+                problems.append(ragged)
+                continue
+            record = _row_record(header, cells, schema)
+            problems += check_row(start, record)
+            if schema.key and record.get(schema.key) is not None:
+                key = record[schema.key]
+                if key in keys:
+                    problems.append(Problem(display, start, schema.key, f"{key!r} already used on line {keys[key]}",
+                                            "ids must be unique in this file"))
+                keys.setdefault(key, start)
+            records.append(record)
+            lines.append(start)
+    except ReviewError as exc:  # a row the csv module cannot read: the rows before it are kept
+        problems.append(exc.problem)
+    return _table_frame(records, header, schema), problems, lines
+
+
+def _header_problems(display: str, header: list[str], schema: FileSchema) -> list[Problem]:
+    """Problems with a table's header: required columns missing, columns the schema does not know, repeats."""
+    problems = []
     properties = schema.json_schema.get("properties", {})
     for column in schema.required:
         if column not in header:
@@ -254,61 +274,54 @@ def read_table(path: Path, schema: FileSchema, display: str) -> tuple[pd.DataFra
         if column in seen_header:
             problems.append(Problem(display, 1, column, "column appears twice", "keep one of them"))
         seen_header.add(column)
-    if problems:
-        return pd.DataFrame(columns=schema.columns), problems, []
+    return problems
 
+
+def _row_record(header: list[str], cells: list[str], schema: FileSchema) -> dict:
+    """One row as values: cells stripped, typed by the schema, list columns split on ``;``, empty cells None."""
+    properties = schema.json_schema.get("properties", {})
+    record = {}
+    for column, cell in zip(header, cells):
+        value = cell.strip()
+        if column in schema.list_columns:
+            record[column] = [part.strip() for part in value.split(";") if part.strip()] if value else None
+        else:
+            record[column] = _coerce(value, properties[column])
+    return record
+
+
+def _row_checker(display: str, schema: FileSchema):
+    """A function giving the problems of one row (its line, its record) against the schema.
+
+    The compiled validator answers most rows; a row it rejects is validated again by jsonschema for the messages.
+    """
     row_validator = jsonschema.Draft202012Validator(schema.json_schema)
     row_is_valid = _fast_validator(schema)
-    records, lines = [], []
-    keys: dict[Any, int] = {}
-    line = reader.line_num + 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(display, line, "row", f"not valid CSV: {exc}", "check quoting of this row"))
-            break
-        start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            problems.append(Problem(display, start, "row", f"row has {len(cells)} cells, the header has {len(header)}",
-                                    "quote cells that contain commas"))
-            continue
-        raw = {column: cell.strip() for column, cell in zip(header, cells)}
-        record = {}
-        for column, value in raw.items():
-            spec = properties[column]
-            if column in schema.list_columns:
-                record[column] = [part.strip() for part in value.split(";") if part.strip()] if value else None
-            else:
-                record[column] = _coerce(value, spec)
+
+    def problems(line: int, record: dict) -> list[Problem]:
         instance = {k: v for k, v in record.items() if v is not None}
+        found = []
         for error in ([] if row_is_valid(instance) else row_validator.iter_errors(instance)):
             column = error.message.split("'")[1] if error.validator == "required" else ".".join(
                 str(p) for p in list(error.absolute_path)[:1])
             message, hint = _message(error)
             if error.validator == "required":
                 message, hint = "value is missing", "this column must be filled on every row"
-            problems.append(Problem(display, start, column, message, hint))
-        if schema.key and record.get(schema.key) is not None:
-            key = record[schema.key]
-            if key in keys:
-                problems.append(Problem(display, start, schema.key, f"{key!r} already used on line {keys[key]}",
-                                        "ids must be unique in this file"))
-            keys.setdefault(key, start)
-        records.append(record)
-        lines.append(start)
+            found.append(Problem(display, line, column, message, hint))
+        return found
+
+    return problems
+
+
+def _table_frame(records: list[dict], header: list[str], schema: FileSchema) -> pd.DataFrame:
+    """The rows as a table with every schema column, in schema order, empty cells ``None``."""
     table = pd.DataFrame.from_records(records, columns=[c for c in schema.columns if c in header] or schema.columns)
     for column in schema.columns:
         if column not in table.columns:
             table[column] = None
     # Keep None for empty cells whatever dtype pandas infers (it would turn them into NaN).
     table = table[schema.columns].astype(object)
-    table = table.where(table.notna(), None)
-    return table, problems, lines
+    return table.where(table.notna(), None)
 
 
 def _type_text(name: str, spec: dict, schema: FileSchema) -> str:

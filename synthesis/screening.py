@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from synthesis.csvrows import match_columns, read_sheet_rows
 from synthesis.errors import Problem, ReviewError
 from synthesis.review import Review, display_path
 from synthesis.tables import round_half_up
@@ -246,24 +247,17 @@ _DEFAULT_MAPPING = {"include": "include", "included": "include", "yes": "include
 
 def _sheet(path: Path) -> pd.DataFrame:
     """A CSV or XLSX sheet, every cell as text, with the line each row starts on in ``_line``."""
-    from synthesis.archives import read_workbook_rows
-    from synthesis.coding import _read_sheet_csv, _unique_headers
-
-    if not path.is_file():
-        raise ReviewError(path, "no such file", field="file", hint="check the path")
-    header, cells = read_workbook_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_sheet_csv(path)
-    header = _unique_headers(path, header)
-    rows = [(row + [""] * len(header))[:len(header)] + [line] for line, row in cells if any(c.strip() for c in row)]
-    return pd.DataFrame(rows, columns=[*header, "_line"])
+    header, cells = read_sheet_rows(path)
+    return pd.DataFrame([row + [line] for line, row in cells], columns=[*header, "_line"])
 
 
-def _column(path: Path, sheet: pd.DataFrame, name: str | None, what: str) -> str | None:
-    if name is None:
-        return None
-    if name not in sheet.columns:
-        raise ReviewError(path, f"no column {name!r} for the {what}", line=1, field="header",
-                          hint="columns found: " + ", ".join(c for c in sheet.columns if c != "_line"))
-    return name
+def _columns(path: Path, sheet: pd.DataFrame, names: dict[str, str | None]) -> dict[str, str | None]:
+    """The sheet's column for each role (``record id``, ``decision``...) named in ``names``; None where not named."""
+    header = [c for c in sheet.columns if c != "_line"]
+    given = {what: name for what, name in names.items() if name is not None}
+    found = match_columns(path, header, {what: [name] for what, name in given.items()}, required=list(given),
+                          hint="looked for " + ", ".join(f"{name!r} ({what})" for what, name in given.items()))
+    return {what: header[found[what][0]] if what in given else None for what in names}
 
 
 def _missing(value) -> bool:
@@ -326,35 +320,46 @@ def read_sheet(path: str | Path, *, mapping: dict[str, str] | None = None, revie
         raise ReviewError(path, "give the reviewer and the stage, either for the whole sheet or as columns",
                           field="reviewer/stage", hint="--reviewer NAME or --reviewer-column COLUMN, and "
                                                        "--stage STAGE or --stage-column COLUMN")
-    columns = {what: _column(path, sheet, name, what) for what, name in (
-        ("record id", id_column), ("decision", decision_column), ("reviewer", reviewer_column),
-        ("stage", stage_column), ("reason", reason_column), ("title", title_column))}
+    columns = _columns(path, sheet, {"record id": id_column, "decision": decision_column, "reviewer": reviewer_column,
+                                     "stage": stage_column, "reason": reason_column, "title": title_column})
     fixed_stage = _stage(path, None, stage) if stage is not None else None
     records = []
     for row in sheet.to_dict("records"):
-        line = row["_line"]
-        record_id = "" if _missing(row[columns["record id"]]) else str(row[columns["record id"]]).strip()
-        title = str(row[columns["title"]]).strip() if columns["title"] else ""
-        if not record_id and not title:
-            raise ReviewError(path, "no record id", line=line, field=id_column,
-                              hint="every decision names its record; give --title-column to find it by title")
-        code = str(row[columns["decision"]]).strip()
-        if _missing(code):
-            continue  # not screened (yet) by this reviewer: no decision, not an exclusion
-        decision = codes.get(code.lower())
-        if decision is None:
-            raise ReviewError(path, f"{code!r} is not a decision code", line=line, field=decision_column,
-                              hint="map every code, e.g. --map " + ",".join(f"{c}=..." for c in sorted(
-                                  set(sheet[columns['decision']].str.strip().str.lower()) - _MISSING)))
-        reason = str(row[columns["reason"]]).strip() if columns["reason"] else ""
-        records.append({"record_id": record_id, "title": title,
-                        "stage": fixed_stage or _stage(path, line, str(row[columns["stage"]])),
-                        "reviewer": reviewer or str(row[columns["reviewer"]]).strip(), "decision": decision,
-                        "reason": reason if decision == "exclude" and not _missing(reason) else None,
-                        "date": None, "_line": line})
+        record = _sheet_decision(path, sheet, row, columns, codes, id_column, decision_column)
+        if record is not None:
+            records.append(record | {"stage": fixed_stage or _stage(path, record["_line"], str(row[columns["stage"]])),
+                                     "reviewer": reviewer or str(row[columns["reviewer"]]).strip()})
     frame = _rows(path, records)
     frame["title"] = [r["title"] for r in records]
     return frame
+
+
+def _sheet_decision(path: Path, sheet: pd.DataFrame, row: dict, columns: dict[str, str | None], codes: dict[str, str],
+                    id_column: str, decision_column: str) -> dict | None:
+    """One row's record id, title, decision and reason; None for a row without a decision (not screened yet).
+
+    Raises
+    ------
+    ReviewError
+        For a row with neither a record id nor a title, or with a code ``codes`` does not map.
+    """
+    line = row["_line"]
+    record_id = "" if _missing(row[columns["record id"]]) else str(row[columns["record id"]]).strip()
+    title = str(row[columns["title"]]).strip() if columns["title"] else ""
+    if not record_id and not title:
+        raise ReviewError(path, "no record id", line=line, field=id_column,
+                          hint="every decision names its record; give --title-column to find it by title")
+    code = str(row[columns["decision"]]).strip()
+    if _missing(code):
+        return None  # not screened (yet) by this reviewer: no decision, not an exclusion
+    decision = codes.get(code.lower())
+    if decision is None:
+        raise ReviewError(path, f"{code!r} is not a decision code", line=line, field=decision_column,
+                          hint="map every code, e.g. --map " + ",".join(f"{c}=..." for c in sorted(
+                              set(sheet[columns['decision']].str.strip().str.lower()) - _MISSING)))
+    reason = str(row[columns["reason"]]).strip() if columns["reason"] else ""
+    return {"record_id": record_id, "title": title, "decision": decision,
+            "reason": reason if decision == "exclude" and not _missing(reason) else None, "date": None, "_line": line}
 
 
 def read_asreview(path: str | Path, *, reviewer: str, stage: str = "title-abstract",
@@ -387,7 +392,7 @@ def read_rayyan(path: str | Path, *, stage: str = "title-abstract", id_column: s
     path = Path(path)
     sheet = _sheet(path)
     notes = next((c for c in ("notes", "customizations") if c in sheet.columns), None)
-    _column(path, sheet, id_column, "record id")
+    id_column = _columns(path, sheet, {"record id": id_column})["record id"]
     if notes is None:
         raise ReviewError(path, "no notes or customizations column: not a Rayyan export", line=1, field="header",
                           hint="export the review from Rayyan with its notes (articles.csv)")

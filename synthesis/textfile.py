@@ -7,7 +7,7 @@ from pathlib import Path
 
 from synthesis.errors import ReviewError
 
-__all__ = ["decode_text", "decode_export"]
+__all__ = ["decode_text", "decode_export", "refuse_nul"]
 
 # A multi-byte UTF-8 sequence (lead byte and continuation bytes). A file holding one of these beside bytes that
 # are not UTF-8 was written in two encodings: read as Windows-1252 its UTF-8 characters would come out garbled.
@@ -40,10 +40,14 @@ def decode_text(path: str | Path, data: bytes, hint: str, utf16: bool = False) -
     except UnicodeDecodeError as exc:
         raise ReviewError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                           line=_line_of(data, exc.start), field="encoding", hint=hint) from None
-    return _refuse_nul(path, text, hint)
+    return refuse_nul(path, text, hint)
 
 
-def _refuse_nul(path: str | Path, text: str, hint: str) -> str:
+def refuse_nul(path: str | Path, text: str, hint: str) -> str:
+    """``text`` unchanged, or a :class:`ReviewError` naming the line of its first NUL character.
+
+    No text format holds NUL: it means UTF-16 without its byte-order mark, or a file that is not text.
+    """
     if "\x00" in text:
         raise ReviewError(path, "the file holds NUL characters", line=text[:text.index("\x00")].count("\n") + 1,
                           field="encoding", hint="UTF-16 without a byte-order mark, or not a text file: " + hint)
@@ -72,12 +76,12 @@ def decode_export(path: str | Path, data: bytes, hint: str) -> tuple[str, str]:
         return decode_text(path, data, hint, utf16=True), "utf-16"
     encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     try:
-        return _refuse_nul(path, data.decode(encoding), hint), encoding
+        return refuse_nul(path, data.decode(encoding), hint), encoding
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     if b"\x00" in data:
         # No single-byte text holds NUL: UTF-16 without its mark, or not a text file at all.
-        return _refuse_nul(path, data.decode("latin-1"), hint), ""
+        return refuse_nul(path, data.decode("latin-1"), hint), ""
     multibyte = _UTF8_MULTIBYTE.search(data)
     if multibyte:
         raise ReviewError(path, f"mixed encodings: UTF-8 characters (line {_line_of(data, multibyte.start())}) "
@@ -87,4 +91,4 @@ def decode_export(path: str | Path, data: bytes, hint: str) -> tuple[str, str]:
     if undefined:
         raise ReviewError(path, f"byte 0x{data[undefined.start()]:02x} is neither UTF-8 nor Windows-1252/Latin-1 "
                           "text", line=_line_of(data, undefined.start()), field="encoding", hint=hint)
-    return _refuse_nul(path, data.decode("windows-1252"), hint), "windows-1252"
+    return refuse_nul(path, data.decode("windows-1252"), hint), "windows-1252"

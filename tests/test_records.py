@@ -142,6 +142,22 @@ def test_csv_without_title_or_doi(tmp_path):
         read_records(path)
 
 
+def test_csv_with_two_columns_for_one_field(tmp_path):
+    """Two columns that both read as the title are refused on line 1, rather than one silently chosen."""
+    path = tmp_path / "t.csv"
+    path.write_text("Title,TITLE,Year\nA,B,2020\n")
+    with pytest.raises(ReviewError, match="both read as the title") as caught:
+        read_records(path)
+    assert (caught.value.problem.line, caught.value.problem.field) == (1, "TITLE")
+
+
+def test_csv_columns_fall_back_in_synonym_order(tmp_path):
+    """An empty cell of the best column for a field is filled from the next (Year empty, Date given)."""
+    path = tmp_path / "t.csv"
+    path.write_text("Title,Year,Date\nA,,2019-05-01\nB,2021,2019\n")
+    assert [r["year"] for r in read_records(path).records] == [2019, 2021]
+
+
 def test_benchmark_layout_keeps_ids(shared):
     """The labelled sets' CSV layout is read as it is, keeping the ID column as record_id."""
     records = read_records(shared / "benchmarks/dedup/special_cases/records_pre_merged.csv").records

@@ -213,3 +213,24 @@ def test_merge_replaces_a_sheet_imported_again():
                                                                                     ("B", "2", "include")]
     with pytest.raises(ReviewError):
         merge_decisions(None, sheet("a.csv", "A", [("2", "include"), ("2", "exclude")]))
+
+
+def test_read_sheet_matches_columns_loosely_and_refuses_shifted_rows(tmp_path):
+    """A column named as asked up to case and spacing is found; a row with text past the last column is an error
+    naming its line, not silently cut (a comma in an unquoted cell would shift the decision)."""
+    from synthesis.errors import ReviewError
+    from synthesis.screening import read_sheet
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Record ID,Decision\n7,include\n")
+    table = read_sheet(sheet, reviewer="LB", stage="title-abstract")
+    assert table[["record_id", "decision"]].values.tolist() == [["7", "include"]]
+    sheet.write_text("record_id,decision,reason\n7,exclude,wrong population, adults\n")
+    with pytest.raises(ReviewError) as error:
+        read_sheet(sheet, reviewer="LB", stage="title-abstract", reason_column="reason")
+    assert (error.value.problem.line, error.value.problem.field) == (2, "row")
+    sheet.write_text("ID,response\n7,include\n")
+    with pytest.raises(ReviewError) as error:
+        read_sheet(sheet, reviewer="LB", stage="title-abstract")
+    assert error.value.problem.message == "no column for record id, decision"
+    assert "'record_id' (record id)" in error.value.problem.hint and "ID, response" in error.value.problem.hint
