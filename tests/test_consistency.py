@@ -41,12 +41,23 @@ def test_format_lists_cover_every_intervention_once(mcleish):
     assert _checks(mcleish).loc["formats-cover-interventions", "status"] == "match"
 
 
-def test_counts_that_sum_to_the_total(ibrahim):
-    """Ibrahim's designs, countries, grades, proceedings and modes each add up to the total stated."""
-    checks = _checks(ibrahim)
-    for check in ("designs-sum", "countries-sum", "grades-sum", "proceedings-sum", "modes-sum"):
+def test_counts_that_sum_to_the_total(review_copy):
+    """A partition of counts matches when they add up to its total, naming the sum, and not when they do not."""
+    folder = review_copy("peer-relationship-appear")
+    path = folder / "published.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "partitions:\n"
+                    "  - {id: ok, claim: c, total: 20, counts: {a: 18, b: 2}, source: s}\n"
+                    "  - {id: short, claim: c, total: 20, counts: {a: 18}, source: s}\n", encoding="utf-8")
+    checks = _checks(load_review(folder))
+    assert (checks.loc["ok", "status"], checks.loc["ok", "note"]) == ("match", "18 a + 2 b = 20")
+    assert checks.loc["short", "status"] == "mismatch"
+
+
+def test_theory_groups_cover_the_numbered_theories(mcleish):
+    """The bases McLeish gives for each group of theories name theories 1-13, 14-24 and negative 1-8 once each."""
+    checks = _checks(mcleish)
+    for check in ("take-up-theory-groups", "positive-theory-groups", "negative-theory-groups"):
         assert checks.loc[check, "status"] == "match", check
-    assert checks.loc["proceedings-sum", "note"] == "14 ENMESH + 4 Refocus on Recovery = 18"
 
 
 def test_numbered_theories_against_the_counts(mcleish):
@@ -100,10 +111,10 @@ def test_volume_years_and_overlaps(review_copy):
 
 def test_a_review_without_lists_or_partitions_has_no_such_rows(review_copy):
     """A review with neither partitions nor reference lists gets only the checks that apply to it."""
-    folder = review_copy("peer-relationship-appear")
+    folder = review_copy("perinatal-peer-support")
     (folder / "search" / "citations" / "reference_list.ris").unlink()
     ids = set(consistency.self_checks(load_review(folder))["id"])
-    assert not any(i.startswith("reference-") for i in ids) and "designs-sum" in ids
+    assert not any(i.startswith("reference-") for i in ids) and "countries-cover-interventions" in ids
 
 
 def test_cited_works_that_are_not_what_the_sentence_says(mcleish):

@@ -182,3 +182,12 @@ def test_claims_sum_needs_numeric_claims(mcleish):
         reproduction.compute(mcleish, "claims:documents+no-such-claim")
     with pytest.raises(ValueError, match="length-shortest"):
         reproduction.compute(mcleish, "claims:documents+length-shortest")
+
+
+def test_stated_sums_are_self_checks(ibrahim):
+    """Ibrahim's designs, countries, grades, proceedings, modes and influences each add up to the total stated."""
+    table = reproduction.reproduction_table(ibrahim).set_index("id")
+    for claim_id, total in (("designs", "53"), ("countries", "53"), ("grades-total", "53"), ("proceedings", "18"),
+                            ("modes-total", "42"), ("influences-total", "14")):
+        row = table.loc[claim_id]
+        assert (row["kind"], row["computed"], row["status"]) == ("self-check", total, "match"), claim_id
