@@ -152,3 +152,23 @@ def test_cited_number_missing_from_the_list(review_copy):
                     encoding="utf-8")
     row = _checks(load_review(folder)).loc["citations-in-list"]
     assert row["status"] == "mismatch" and row["note"] == "uganda: [99]"
+
+
+def test_checklist_items_against_the_packaged_tool(ibrahim):
+    """Ibrahim's 10-item CASP RCT checklist has 11 questions in CASP 2018; its other three item counts agree."""
+    checks = _checks(ibrahim)
+    rct = checks.loc["checklist-items-randomised-controlled-trial"]
+    assert (rct["published"], rct["computed"], rct["status"]) == ("10", "11", "mismatch")
+    assert "9 of its 11 items scored" in rct["note"]
+    for name in ("qualitative", "cohort", "case-control"):
+        assert checks.loc[f"checklist-items-{name}", "status"] == "match", name
+
+
+def test_checklist_unknown_to_the_packaged_tool(review_copy):
+    """A checklist the packaged tool lacks is named as missing, not skipped."""
+    folder = review_copy("psw-implementation")
+    path = folder / "appraisal" / "tool.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{name: cohort, items: 12}",
+                                                             "{name: cross-sectional, items: 12}"), encoding="utf-8")
+    row = _checks(load_review(folder)).loc["checklist-items-cross-sectional"]
+    assert row["status"] == "mismatch" and "no checklist named 'cross-sectional'" in row["note"]

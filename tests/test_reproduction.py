@@ -11,7 +11,8 @@ KNOWN_MISMATCHES = {
                                "theory-areas-sum", "reference-pages", "reference-other-lists",
                                "citations-say-what-they-cite", "concept-reference-numbers"},
     "peer-relationship-appear": {"abstract-studies", "reference-other-lists", "citations-say-what-they-cite"},
-    "psw-implementation": {"mode-individual", "mean-total", "narrow-items", "no-floor-ceiling"},
+    "psw-implementation": {"mode-individual", "mean-total", "narrow-items", "no-floor-ceiling",
+                           "checklist-items-randomised-controlled-trial"},
 }
 
 
