@@ -172,3 +172,19 @@ def test_checklist_unknown_to_the_packaged_tool(review_copy):
                                                              "{name: cross-sectional, items: 12}"), encoding="utf-8")
     row = _checks(load_review(folder)).loc["checklist-items-cross-sectional"]
     assert row["status"] == "mismatch" and "no checklist named 'cross-sectional'" in row["note"]
+
+
+def test_hackmann_citations_against_the_reference_list(hackmann):
+    """Hackmann cites the meta-narrative RAMESES standards for realist methods, and IWMs as [17-19] and [18-20]."""
+    checks = _checks(hackmann)
+    assert "m-rameses" in checks.loc["citations-say-what-they-cite", "note"]
+    assert "'RAMESES publication standards: meta-narrative reviews'" in checks.loc["citations-say-what-they-cite", "note"]
+    assert checks.loc["concept-reference-numbers", "note"] == (
+        "internal working models: Method, Substantive theory [17, 18, 19]; Discussion [18, 19, 20]")
+
+
+def test_mcleish_cites_a_guideline_as_systematic_reviews(mcleish):
+    """McLeish's 'these systematic reviews found ... [15]' cites NICE guidance; its 23 articles are all articles."""
+    note = _checks(mcleish).loc["citations-say-what-they-cite", "note"]
+    assert "[15] has title 'Antenatal and postnatal mental health: clinical and service management guidance'" in note
+    assert "r-articles" not in note and "r-theses" not in note and "r-reports" not in note

@@ -10,7 +10,8 @@ KNOWN_MISMATCHES = {
     "perinatal-peer-support": {"theories-positive", "countries-cover-interventions", "populations-cover-interventions",
                                "theory-areas-sum", "reference-pages", "reference-other-lists",
                                "citations-say-what-they-cite", "concept-reference-numbers"},
-    "peer-relationship-appear": {"abstract-studies", "reference-other-lists", "citations-say-what-they-cite"},
+    "peer-relationship-appear": {"abstract-studies", "reference-other-lists", "citations-say-what-they-cite",
+                                 "concept-reference-numbers"},
     "psw-implementation": {"mode-individual", "mean-total", "narrow-items", "no-floor-ceiling",
                            "checklist-items-randomised-controlled-trial"},
 }
