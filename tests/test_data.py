@@ -226,3 +226,15 @@ def test_claimed_numbers_stand_in_the_paper(shared, slug):
         if not any(re.search(rf"(?<![\w.]){re.escape(form)}(?!\w|\.\d)", seed) for form in forms):
             missing.append(f"{claim['id']}: {value}")
     assert missing == []
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_every_computed_claim_computes(slug):
+    """No example claim names a computed value its folder cannot give (a misspelt claim id or column)."""
+    from synthesis import load_review, reproduction
+
+    review = load_review(REVIEWS_DIR / slug)
+    computed = {c["id"] for c in review.document("published.yml")["claims"] if c.get("computed")}
+    table = reproduction.reproduction_table(review)
+    failed = table[table["id"].isin(computed) & (table["status"] == "not computable")]
+    assert list(failed["id"]) == []
