@@ -6,6 +6,8 @@
 - the reference lists: page ranges that run backwards or overlap another work's in the same volume, a volume
   whose references give different years, and the same work listed with another year, volume or pages in the
   other reviews' lists;
+- the appraisal checklists (``appraisal/tool.yml``): the number of items the paper gives each checklist against the
+  questions of the packaged checklist of the same tool (``synthesis/appraisal_tools/``);
 - citations in the text (``citations_in_text.csv``): each cited number is in the reference list, the cited work
   is what the sentence says it is (its title, authors, or its row of studies.csv), and a concept is cited with
   the same reference numbers wherever it is named.
@@ -18,13 +20,13 @@ from collections import defaultdict
 
 import pandas as pd
 
-from synthesis import tallies
+from synthesis import appraisal, tallies
 from synthesis.citations import read_reference_files
 from synthesis.records import normalise_doi
 from synthesis.review import Review
 
 __all__ = ["parse_ids", "page_range", "partition_checks", "nested_count_checks", "reference_checks",
-           "citation_checks", "self_checks", "COLUMNS"]
+           "checklist_checks", "citation_checks", "self_checks", "COLUMNS"]
 
 COLUMNS = ["id", "kind", "claim", "source", "published", "computed", "status", "note"]
 
@@ -213,6 +215,43 @@ def reference_checks(review: Review) -> list[dict]:
     return rows
 
 
+def _question_numbers(items: list[dict]) -> list[int]:
+    """The numbered questions of a checklist, a question split into parts counted once ("Q5a", "Q5b" -> 5)."""
+    return sorted({int(re.match(r"\D*(\d+)", str(item["id"])).group(1)) for item in items})
+
+
+def checklist_checks(review: Review) -> list[dict]:
+    """The items the paper gives each appraisal checklist, against the packaged checklist of the same tool.
+
+    The review's ``appraisal/tool.yml`` names the tool (its abbreviation, such as CASP, in the name) and the
+    number of items the paper says each checklist has; every packaged version of that tool is compared.
+    """
+    tool = review.document("appraisal/tool.yml")
+    if tool is None or not tool.get("checklists"):
+        return []
+    packaged = {name: entry for name, entry in appraisal.appraisal_tools().items()
+                if re.search(rf"\b{re.escape(entry['tool'])}\b", str(tool.get("tool", "")))}
+    rows = []
+    for checklist in tool["checklists"]:
+        name, stated = checklist["name"], checklist["items"]
+        slug = re.sub(r"\W+", "-", name.lower()).strip("-")
+        for version, entry in sorted(packaged.items()):
+            items = entry["checklists"].get(name)
+            claim = f"The {stated}-item {name} checklist has {stated} items in {version}"
+            if items is None:
+                rows.append(_row(f"checklist-items-{slug}", claim, tool.get("source", "appraisal/tool.yml"), stated,
+                                 "no such checklist", False, f"{version} has no checklist named {name!r}"))
+                continue
+            numbers = _question_numbers(items)
+            unscored = [str(item["id"]) for item in items if item.get("scored", True) is False]
+            evidence = (f"{version} {name}: {len(numbers)} questions (Q{numbers[0]}-Q{numbers[-1]}), "
+                        f"{len(items) - len(unscored)} of its {len(items)} items scored yes/no"
+                        + (f" ({', '.join(unscored)} not)" if unscored else ""))
+            rows.append(_row(f"checklist-items-{slug}", claim, tool.get("source", "appraisal/tool.yml"), stated,
+                             len(numbers), len(numbers) == stated, evidence))
+    return rows
+
+
 def _holds(expectation: str, fields: dict) -> tuple[bool, str]:
     """Whether a cited work's fields meet ``field~text``, ``field!~text`` or ``field=value``, and what they are."""
     field, operator, expected = re.match(r"^([a-z_]+)(!~|~|=)(.*)$", expectation).groups()
@@ -280,5 +319,5 @@ def self_checks(review: Review) -> pd.DataFrame:
         or counted twice, the references at fault ...).
     """
     rows = partition_checks(review) + nested_count_checks(review) + reference_checks(review) + \
-        citation_checks(review)
+        checklist_checks(review) + citation_checks(review)
     return pd.DataFrame(rows, columns=COLUMNS)

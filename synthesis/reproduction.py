@@ -93,6 +93,20 @@ def _at_least(review, spec):
     return int((tallies.node_tally(review)["percent"] >= float(threshold)).sum())
 
 
+def _claims_total(review, spec):
+    """The sum of the published values of the claims ``spec`` names (``ID+ID+...``): a sum the paper states."""
+    claims = {claim["id"]: claim for claim in (review.document("published.yml") or {}).get("claims") or []}
+    total = 0.0
+    for claim_id in spec.split("+"):
+        if claim_id not in claims:
+            raise LookupError(f"no claim {claim_id!r} in published.yml to add up")
+        value = claims[claim_id]["value"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"claim {claim_id!r} has the value {value!r}, not a number to add up")
+        total += value
+    return total
+
+
 def _measure(review, spec):
     name, _, argument = spec.partition(":")
     summary = review.cached("measure_item_summary", lambda: measure.item_summary(review))
@@ -123,7 +137,7 @@ def _measure(review, spec):
 
 _NAMESPACES: dict[str, Callable[[Review, str], Any]] = {
     "count": _count, "distinct": _distinct, "sum": _sum, "items": _items, "percent": _percent, "top": _top,
-    "atleast": _at_least, "measure": _measure,
+    "atleast": _at_least, "measure": _measure, "claims": _claims_total,
     # Record-level reviews: Cohen's kappa per stage, and PRISMA counts derived from exports and decisions.
     "kappa": screening.kappa_value, "prisma": prisma.count_value,
 }
@@ -133,7 +147,7 @@ _SHAPES = {
     "items": "FILE:KEY", "percent": "FILE:ROW_ID", "top": "FILE:K", "atleast": "FILE:PERCENT",
     "measure": "NAME[:ARGUMENT] with NAME one of " + ", ".join(MEASURE_VALUES),
     "kappa": "STAGE with STAGE one of " + ", ".join(screening.STAGES),
-    "prisma": "BOX or database=NAME",
+    "prisma": "BOX or database=NAME", "claims": "ID+ID[+ID...] naming claims of published.yml",
 }
 
 
@@ -160,6 +174,8 @@ def expression_problem(expression: str) -> str:
         wrong = parts[0] not in MEASURE_VALUES
     elif namespace == "kappa":
         wrong = target not in screening.STAGES
+    elif namespace == "claims":
+        wrong = len(parts) != 1 or len(target.split("+")) < 2 or not all(target.split("+"))
     elif namespace in ("count", "prisma"):
         wrong = len(parts) != 1 or not parts[0]
     else:
@@ -216,6 +232,10 @@ def _input_rows(review: Review, expression: str) -> pd.DataFrame:
     target, conditions = _split(spec)
     if namespace == "measure":
         return review.table("measure/scores.csv")
+    if namespace == "claims":
+        claims = {claim["id"]: claim for claim in (review.document("published.yml") or {}).get("claims") or []}
+        return pd.DataFrame([{"source": claims[claim_id]["source"]} for claim_id in target.split("+")
+                             if claim_id in claims], columns=["source"])
     name = target if namespace == "count" else target.rsplit(":", 1)[0]
     if namespace == "items":
         document = review.document(name) or {}

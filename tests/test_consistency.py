@@ -41,12 +41,23 @@ def test_format_lists_cover_every_intervention_once(mcleish):
     assert _checks(mcleish).loc["formats-cover-interventions", "status"] == "match"
 
 
-def test_counts_that_sum_to_the_total(ibrahim):
-    """Ibrahim's designs, countries, grades, proceedings and modes each add up to the total stated."""
-    checks = _checks(ibrahim)
-    for check in ("designs-sum", "countries-sum", "grades-sum", "proceedings-sum", "modes-sum"):
+def test_counts_that_sum_to_the_total(review_copy):
+    """A partition of counts matches when they add up to its total, naming the sum, and not when they do not."""
+    folder = review_copy("peer-relationship-appear")
+    path = folder / "published.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "partitions:\n"
+                    "  - {id: ok, claim: c, total: 20, counts: {a: 18, b: 2}, source: s}\n"
+                    "  - {id: short, claim: c, total: 20, counts: {a: 18}, source: s}\n", encoding="utf-8")
+    checks = _checks(load_review(folder))
+    assert (checks.loc["ok", "status"], checks.loc["ok", "note"]) == ("match", "18 a + 2 b = 20")
+    assert checks.loc["short", "status"] == "mismatch"
+
+
+def test_theory_groups_cover_the_numbered_theories(mcleish):
+    """The bases McLeish gives for each group of theories name theories 1-13, 14-24 and negative 1-8 once each."""
+    checks = _checks(mcleish)
+    for check in ("take-up-theory-groups", "positive-theory-groups", "negative-theory-groups"):
         assert checks.loc[check, "status"] == "match", check
-    assert checks.loc["proceedings-sum", "note"] == "14 ENMESH + 4 Refocus on Recovery = 18"
 
 
 def test_numbered_theories_against_the_counts(mcleish):
@@ -100,10 +111,10 @@ def test_volume_years_and_overlaps(review_copy):
 
 def test_a_review_without_lists_or_partitions_has_no_such_rows(review_copy):
     """A review with neither partitions nor reference lists gets only the checks that apply to it."""
-    folder = review_copy("peer-relationship-appear")
+    folder = review_copy("perinatal-peer-support")
     (folder / "search" / "citations" / "reference_list.ris").unlink()
     ids = set(consistency.self_checks(load_review(folder))["id"])
-    assert not any(i.startswith("reference-") for i in ids) and "designs-sum" in ids
+    assert not any(i.startswith("reference-") for i in ids) and "countries-cover-interventions" in ids
 
 
 def test_cited_works_that_are_not_what_the_sentence_says(mcleish):
@@ -141,3 +152,39 @@ def test_cited_number_missing_from_the_list(review_copy):
                     encoding="utf-8")
     row = _checks(load_review(folder)).loc["citations-in-list"]
     assert row["status"] == "mismatch" and row["note"] == "uganda: [99]"
+
+
+def test_checklist_items_against_the_packaged_tool(ibrahim):
+    """Ibrahim's 10-item CASP RCT checklist has 11 questions in CASP 2018; its other three item counts agree."""
+    checks = _checks(ibrahim)
+    rct = checks.loc["checklist-items-randomised-controlled-trial"]
+    assert (rct["published"], rct["computed"], rct["status"]) == ("10", "11", "mismatch")
+    assert "9 of its 11 items scored" in rct["note"]
+    for name in ("qualitative", "cohort", "case-control"):
+        assert checks.loc[f"checklist-items-{name}", "status"] == "match", name
+
+
+def test_checklist_unknown_to_the_packaged_tool(review_copy):
+    """A checklist the packaged tool lacks is named as missing, not skipped."""
+    folder = review_copy("psw-implementation")
+    path = folder / "appraisal" / "tool.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{name: cohort, items: 12}",
+                                                             "{name: cross-sectional, items: 12}"), encoding="utf-8")
+    row = _checks(load_review(folder)).loc["checklist-items-cross-sectional"]
+    assert row["status"] == "mismatch" and "no checklist named 'cross-sectional'" in row["note"]
+
+
+def test_hackmann_citations_against_the_reference_list(hackmann):
+    """Hackmann cites the meta-narrative RAMESES standards for realist methods, and IWMs as [17-19] and [18-20]."""
+    checks = _checks(hackmann)
+    assert "m-rameses" in checks.loc["citations-say-what-they-cite", "note"]
+    assert "'RAMESES publication standards: meta-narrative reviews'" in checks.loc["citations-say-what-they-cite", "note"]
+    assert checks.loc["concept-reference-numbers", "note"] == (
+        "internal working models: Method, Substantive theory [17, 18, 19]; Discussion [18, 19, 20]")
+
+
+def test_mcleish_cites_a_guideline_as_systematic_reviews(mcleish):
+    """McLeish's 'these systematic reviews found ... [15]' cites NICE guidance; its 23 articles are all articles."""
+    note = _checks(mcleish).loc["citations-say-what-they-cite", "note"]
+    assert "[15] has title 'Antenatal and postnatal mental health: clinical and service management guidance'" in note
+    assert "r-articles" not in note and "r-theses" not in note and "r-reports" not in note

@@ -189,3 +189,52 @@ def test_citation_sentences_are_the_papers(shared, slug):
     quoted = load_review(REVIEWS_DIR / slug).table("citations_in_text.csv")["says"]
     missing = [says for says in quoted if _normal(says.split(" [")[0].split(" ... ")[0]) not in seed]
     assert missing == []
+
+
+@pytest.mark.parametrize("slug", [*EXAMPLES, "snhl-phenotyping"])
+def test_every_claim_is_classified(slug):
+    """A computed claim says its kind and where its data stands; a claim without one says why it is not computable."""
+    from synthesis import load_review, reproduction
+
+    claims = load_review(REVIEWS_DIR / slug).document("published.yml")["claims"]
+    unkinded = [c["id"] for c in claims if c.get("computed") and c.get("kind") not in reproduction.KINDS]
+    unplaced = [c["id"] for c in claims if c.get("computed") and not c.get("data_from")]
+    unexplained = [c["id"] for c in claims if not c.get("computed") and not str(c.get("note", "")).strip()]
+    assert (unkinded, unplaced, unexplained) == ([], [], [])
+
+
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                 "sixteen seventeen eighteen nineteen twenty").split()
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_claimed_numbers_stand_in_the_paper(shared, slug):
+    """Every number a claim says the paper publishes is printed in it, in digits or in words: none is invented."""
+    from synthesis import load_review
+
+    seed = _seed(shared, slug)
+    missing = []
+    for claim in load_review(REVIEWS_DIR / slug).document("published.yml")["claims"]:
+        value = claim["value"]
+        if isinstance(value, bool) or isinstance(value, str) and not re.search(r"\d", value):
+            continue  # a word ("half", "none") or a list of names: the claim's own text quotes it
+        forms = {str(value).lower()}
+        if isinstance(value, (int, float)):
+            forms.add(f"{value:,}")
+            if float(value).is_integer() and 0 <= value < len(_NUMBER_WORDS):
+                forms.add(_NUMBER_WORDS[int(value)])
+        if not any(re.search(rf"(?<![\w.]){re.escape(form)}(?!\w|\.\d)", seed) for form in forms):
+            missing.append(f"{claim['id']}: {value}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_every_computed_claim_computes(slug):
+    """No example claim names a computed value its folder cannot give (a misspelt claim id or column)."""
+    from synthesis import load_review, reproduction
+
+    review = load_review(REVIEWS_DIR / slug)
+    computed = {c["id"] for c in review.document("published.yml")["claims"] if c.get("computed")}
+    table = reproduction.reproduction_table(review)
+    failed = table[table["id"].isin(computed) & (table["status"] == "not computable")]
+    assert list(failed["id"]) == []

@@ -10,8 +10,10 @@ KNOWN_MISMATCHES = {
     "perinatal-peer-support": {"theories-positive", "countries-cover-interventions", "populations-cover-interventions",
                                "theory-areas-sum", "reference-pages", "reference-other-lists",
                                "citations-say-what-they-cite", "concept-reference-numbers"},
-    "peer-relationship-appear": {"abstract-studies", "reference-other-lists", "citations-say-what-they-cite"},
-    "psw-implementation": {"mode-individual", "mean-total", "narrow-items", "no-floor-ceiling"},
+    "peer-relationship-appear": {"abstract-studies", "reference-other-lists", "citations-say-what-they-cite",
+                                 "concept-reference-numbers"},
+    "psw-implementation": {"mode-individual", "mean-total", "narrow-items", "no-floor-ceiling",
+                           "checklist-items-randomised-controlled-trial"},
 }
 
 
@@ -157,8 +159,37 @@ def test_malformed_expression_names_file_line_and_field(review_copy):
     ("distinct:coding/links.csv:documents", False), ("top:coding/nodes.csv:3", False),
     ("measure:group_mean:experience=yes", False), ("percent:coding/nodes.csv:I01", False),
     ("median:studies.csv", True), ("count", True), ("count:units.csv?countries", True),
-    ("top:coding/nodes.csv:x", True),
+    ("top:coding/nodes.csv:x", True), ("claims:design-rct+design-mixed", False), ("claims:design-rct", True),
+    ("claims:design-rct++design-mixed", True), ("claims:a+b?x=1", True),
     ("distinct:coding/links.csv", True), ("items:search/strategy.yml:databases?x=1", True), ("measure:nothing", True)])
 def test_expression_forms(expression, wrong):
     """Well-formed expressions pass; each malformed one is described."""
     assert bool(reproduction.expression_problem(expression)) == wrong
+
+
+def test_claims_sum_adds_the_published_values(review_copy):
+    """A stated sum is checked by adding the other claims' published values, and a wrong total is a mismatch."""
+    review = _add_claim(review_copy("perinatal-peer-support"),
+                        '{id: wrong-sum, claim: "the designs add up to 30", value: 30, '
+                        'computed: "claims:design-qualitative+design-rct+design-nonrandomised", kind: self-check, '
+                        'data_from: "Results, para 1", source: "Results, para 1"}')
+    assert reproduction.compute(review, "claims:design-qualitative+design-rct+design-nonrandomised") == 20
+    row = reproduction.reproduction_table(review).set_index("id").loc["wrong-sum"]
+    assert (row["computed"], row["status"]) == ("20", "mismatch")
+
+
+def test_claims_sum_needs_numeric_claims(mcleish):
+    """Adding up a claim that is not listed, or whose value is a word, is an error naming the claim."""
+    with pytest.raises(LookupError, match="no-such-claim"):
+        reproduction.compute(mcleish, "claims:documents+no-such-claim")
+    with pytest.raises(ValueError, match="length-shortest"):
+        reproduction.compute(mcleish, "claims:documents+length-shortest")
+
+
+def test_stated_sums_are_self_checks(ibrahim):
+    """Ibrahim's designs, countries, grades, proceedings, modes and influences each add up to the total stated."""
+    table = reproduction.reproduction_table(ibrahim).set_index("id")
+    for claim_id, total in (("designs", "53"), ("countries", "53"), ("grades-total", "53"), ("proceedings", "18"),
+                            ("modes-total", "42"), ("influences-total", "14")):
+        row = table.loc[claim_id]
+        assert (row["kind"], row["computed"], row["status"]) == ("self-check", total, "match"), claim_id
