@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthesis.diagrams import flow_diagram  # re-exported: notebook 01 and the CLI draw it as prisma.flow_diagram
+from synthesis import registry
 from synthesis.review import Review
 
 __all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "export_duplicates", "possible_duplicates", "prisma_counts", "derived_counts", "database_counts", "export_records",
@@ -306,6 +307,7 @@ def database_counts(review: Review) -> pd.DataFrame:
     return table
 
 
+@registry.computes("prisma", "BOX or database=NAME", parts=1)
 def count_value(review: Review, spec: str) -> int:
     """A PRISMA count for ``published.yml``'s ``prisma:BOX`` or ``prisma:database=NAME`` (records per database).
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from synthesis import registry
 from synthesis.errors import Problem, ReviewError, ReviewProblems
 from synthesis.paths import NOTEBOOKS_DIR
 from synthesis.schemas import FileSchema, file_schemas, read_document, read_table
@@ -40,6 +41,8 @@ class Review:
         CSV files as DataFrames by their path in the folder (``studies.csv`` ...).
     lines : dict
         For each CSV file, the line on which each of its rows starts.
+    invalid : frozenset
+        YAML files that broke their schema; checks across files skip them (their own problems come first).
     cache : dict
         Results computed from the (read-only) data that several steps share, such as the presence matrix.
     """
@@ -49,6 +52,7 @@ class Review:
     documents: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     lines: dict[str, list[int]] = field(default_factory=dict)
+    invalid: frozenset[str] = frozenset()
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -258,41 +262,21 @@ def _check_iterations(documents: dict[str, Any], tables: dict[str, pd.DataFrame]
 def check_review(path: str | Path) -> list[Problem]:
     """Every problem in a review folder, as :class:`Problem` objects (empty when it is valid).
 
+    The loader's checks (schemas, ids across files), then the checks the stages register
+    (:func:`synthesis.registry.review_check`: the exports read in full, screening, appraisal answers, computed
+    expressions).
+
     Parameters
     ----------
     path : str or Path
         The review folder.
     """
-    from synthesis.screening import screening_problems
-
     review, problems = _load(Path(path))
     if review is not None:
-        problems = sorted(set(problems + _record_file_problems(review) + screening_problems(review)
-                              + _appraisal_problems(review)))
+        for check in registry.review_checks():
+            problems = problems + check(review)
+        problems = sorted(set(problems))
     return problems
-
-
-def _appraisal_problems(review: Review) -> list[Problem]:
-    """Answers checked against the packaged appraisal tools (the rules live with the appraisal stage)."""
-    from synthesis.appraisal import answer_problems
-
-    return answer_problems(review)
-
-
-def _record_file_problems(review: Review) -> list[Problem]:
-    """Problems in the raw exports and reference lists (read in full, so only `synthesis check` does it)."""
-    from synthesis.records import read_records
-
-    problems = []
-    for folder in ("search/exports", "search/citations"):
-        for file_path in sorted((review.path / folder).glob("*")):
-            if not file_path.is_file():
-                continue
-            try:
-                problems.extend(read_records(file_path).problems)
-            except ReviewError as exc:
-                problems.append(exc.problem)
-    return [Problem(display_path(Path(p.file)), p.line, p.field, p.message, p.hint) for p in problems]
 
 
 def _check_parameters(review_yml: Any, display: str) -> list[Problem]:
@@ -396,17 +380,13 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
         problems.extend(_check_parameters(documents["review.yml"], displays["review.yml"]))
     problems.extend(_check_scores(tables, displays, lines))
     problems.extend(_check_cases(tables, displays, lines))
-    if "published.yml" in documents and "published.yml" not in invalid:
-        from synthesis.reproduction import expression_problems  # reproduction reads a loaded Review
-
-        problems.extend(expression_problems(documents["published.yml"], displays["published.yml"]))
     meta = documents["review.yml"].data
     if meta.get("slug") and meta["slug"] != path.name:
         problems.append(Problem(displays["review.yml"], documents["review.yml"].line_of(("slug",)), "slug",
                                 f"{meta['slug']!r} differs from the folder name {path.name!r}",
                                 "rename the folder or the slug so that they agree"))
     review = Review(path=path, meta=meta, documents={k: v.data for k, v in documents.items()}, tables=tables,
-                    lines=lines)
+                    lines=lines, invalid=frozenset(invalid))
     return review, sorted(set(problems))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthesis.errors import Problem, ReviewError
+from synthesis import registry
 from synthesis.review import Review, display_path
 from synthesis.tables import round_half_up
 
@@ -91,6 +92,8 @@ def _rounded_or_none(value: float, decimals: int, found: dict) -> float | None:
     return 1.0 if found["percent agreement"] == 100 else None
 
 
+@registry.computes("kappa", "STAGE with STAGE one of " + ", ".join(STAGES), parts=None,
+                   valid=lambda target: target in STAGES)
 def kappa_value(review: Review, stage: str) -> float:
     """Cohen's kappa at ``stage`` for the review's one pair of reviewers (for ``published.yml``'s ``kappa:STAGE``).
 
@@ -193,6 +196,7 @@ def known_records(review: Review) -> set[str] | None:
     return set(frame["record_id"])
 
 
+@registry.review_check
 def screening_problems(review: Review) -> list[Problem]:
     """Conflicts without a resolution, and decisions or resolutions naming a record that does not exist.
 

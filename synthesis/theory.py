@@ -8,6 +8,7 @@ import re
 import pandas as pd
 
 from synthesis.diagrams import theory_map  # re-exported: the notebooks draw the map as theory.theory_map
+from synthesis import registry
 from synthesis.errors import ReviewError
 from synthesis.evidence import documents_for, evidence_rows, node_support
 from synthesis.review import Review
@@ -23,6 +24,7 @@ _STYLE = {"kept": "normal", "refined": "normal", "in final model": "normal", "un
           "new": "capitals"}
 
 
+@registry.derived_table("theories")
 def theory_table(review: Review) -> pd.DataFrame:
     """One row per theory of the initial model, joined with its topic, area and final status.
 

@@ -43,18 +43,6 @@ def test_rounding_follows_the_paper(ibrahim):
     assert row["computed"] == "1.8" and row["status"] == "match"
 
 
-def test_unknown_expression(mcleish):
-    """An unknown kind of computed value is a LookupError naming the known kinds."""
-    with pytest.raises(LookupError, match="known kinds"):
-        reproduction.compute(mcleish, "median:studies.csv")
-
-
-def test_missing_data_is_not_computable(mcleish):
-    """A computed value that needs a file the review lacks is reported as not computable."""
-    with pytest.raises(LookupError):
-        reproduction.compute(mcleish, "count:measure/items.csv")
-
-
 def test_claims_computed_by_prefix(ibrahim):
     """The measure claims are picked out by their computed prefix."""
     claims = ibrahim.document("published.yml")["claims"]
@@ -149,16 +137,4 @@ def test_malformed_expression_names_file_line_and_field(review_copy):
     line = path.read_text(encoding="utf-8").splitlines()[problems[0].line - 1]
     assert "measure:mean_of:1" in line
     with pytest.raises(ReviewProblems, match="claims.computed"):
-        load_review(folder)
-
-
-@pytest.mark.parametrize(("expression", "wrong"), [
-    ("count:studies.csv", False), ("count:units.csv?countries=UK&format~group", False),
-    ("distinct:coding/links.csv:documents", False), ("top:coding/nodes.csv:3", False),
-    ("measure:group_mean:experience=yes", False), ("percent:coding/nodes.csv:I01", False),
-    ("median:studies.csv", True), ("count", True), ("count:units.csv?countries", True),
-    ("top:coding/nodes.csv:x", True),
-    ("distinct:coding/links.csv", True), ("items:search/strategy.yml:databases?x=1", True), ("measure:nothing", True)])
-def test_expression_forms(expression, wrong):
-    """Well-formed expressions pass; each malformed one is described."""
-    assert bool(reproduction.expression_problem(expression)) == wrong
+        reproduction.reproduction_table(load_review(folder))
