@@ -165,7 +165,7 @@ def theory_map(review: Review) -> plt.Figure | None:
     theories are ordered by the topics that use them, so connectors cross as little as the data allows.
     Returns None when the review publishes no topics of an initial theory (nothing to map).
     """
-    from synthesis.theory import theory_table
+    from synthesis.initial_theory import theory_table
 
     table = theory_table(review)
     initial = review.document("theory/initial.yml") or {}

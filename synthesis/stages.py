@@ -16,10 +16,10 @@ STAGES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
       "tables", "outputs", "wording", "diagrams", "figurecheck", "notebook", "scaffold")),
     ("exploratory search", "01_exploratory_search",
      ("records", "dedup", "search", "citations", "screening", "prisma", "studies")),
-    ("initial theory", "02_initial_theory", ("theory",)),
+    ("initial theory", "02_initial_theory", ("initial_theory",)),
     ("coding tallies", "03_coding_tallies", ("evidence", "coding", "qda", "tallies", "appraisal", "agreement")),
     ("final theory", "04_final_theory",
-     ("refinement", "cerqual", "consistency", "interpretations", "reproduction")),
+     ("final_theory", "refinement", "cerqual", "consistency", "interpretations", "reproduction")),
     ("measure validation", "05_measure_validation", ("measure",)),
     ("presentation and running", None, ("report", "pipeline", "cli")),
 )
