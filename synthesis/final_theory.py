@@ -6,16 +6,19 @@ from __future__ import annotations
 import html
 import re
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
+from synthesis.diagrams import draw_nested_cmoc
 from synthesis.errors import ReviewError
 from synthesis.evidence import documents_for, evidence_rows, node_support
 from synthesis.initial_theory import theory_table
 from synthesis.review import Review
-from synthesis.wording import basis_word
+from synthesis.wording import basis_word, missing
 
 __all__ = ["classify_theories", "final_status", "styled_statement", "final_model_sections", "final_model",
-           "FINAL_LEGEND", "status_counts", "FINAL_FORMATS", "theory_evidence_trail", "REFUTATION_RULES"]
+           "FINAL_LEGEND", "status_counts", "FINAL_FORMATS", "theory_evidence_trail", "REFUTATION_RULES",
+           "contexts_with_links", "nested_cmoc_diagram", "diagrams_sentence"]
 
 
 _STYLE = {"kept": "normal", "refined": "normal", "in final model": "normal", "unsupported": "strikethrough",
@@ -280,3 +283,52 @@ def theory_evidence_trail(review: Review) -> pd.DataFrame:
                              "via": record["via"],
                              "memos": " | ".join(dict.fromkeys(m for key in about for m in memos.get(key, [])))})
     return pd.DataFrame(rows, columns=columns).drop_duplicates().reset_index(drop=True)
+
+
+def contexts_with_links(review: Review) -> list[str]:
+    """Node ids of the contexts that have at least one mechanism-outcome link, in the paper's order."""
+    links = review.table("coding/links.csv")
+    nodes = review.table("coding/nodes.csv")
+    if links is None or nodes is None:
+        return []
+    linked = set(links["context"])
+    return [n for n in nodes.loc[nodes["kind"] == "context", "node_id"] if n in linked]
+
+
+def _documents(frame: pd.DataFrame) -> int:
+    """Distinct documents cited across the links of ``frame``."""
+    return len({d for docs in frame["documents"] for d in docs})
+
+
+def nested_cmoc_diagram(review: Review, context_id: str) -> plt.Figure:
+    """The nested CMOCs of one context (:func:`synthesis.diagrams.draw_nested_cmoc`), each mechanism and outcome
+    with the distinct documents cited for it, most cited first.
+
+    Raises
+    ------
+    ReviewError
+        When ``coding/links.csv`` has no link for the context.
+    """
+    links = review.table("coding/links.csv")
+    chosen = links[links["context"] == context_id] if links is not None else pd.DataFrame()
+    if chosen.empty:
+        raise ReviewError("coding/links.csv", f"no links for context {context_id!r}", field="context",
+                          hint="draw one of " + ", ".join(contexts_with_links(review)))
+    labels = review.table("coding/nodes.csv").set_index("node_id")["label"]
+    counts = {kind: {node: _documents(chosen[chosen[kind] == node]) for node in set(chosen[kind])}
+              for kind in ("mechanism", "outcome")}
+    mechanisms = sorted(counts["mechanism"], key=lambda m: (-counts["mechanism"][m], m))
+    outcomes = sorted(counts["outcome"], key=lambda o: (-counts["outcome"][o], o))
+    pairs = [(mechanisms.index(mechanism), outcomes.index(outcome), _documents(group))
+             for (mechanism, outcome), group in chosen.groupby(["mechanism", "outcome"], sort=True)]
+    return draw_nested_cmoc(review.title, labels[context_id],
+                            [(labels[m], counts["mechanism"][m]) for m in mechanisms],
+                            [(labels[o], counts["outcome"][o]) for o in outcomes], pairs, _documents(chosen))
+
+
+def diagrams_sentence(review: Review) -> str:
+    """How many nested CMOC diagrams the review has, or why it has none."""
+    count = len(contexts_with_links(review))
+    if count:
+        return f"{count} nested CMOC diagram(s), one per context with published links."
+    return missing(review, "nested_cmoc")

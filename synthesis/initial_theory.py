@@ -3,10 +3,11 @@ they draw on."""
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from synthesis import registry
-from synthesis.diagrams import theory_map  # re-exported: the notebooks draw the map as initial_theory.theory_map
+from synthesis.diagrams import draw_theory_map
 from synthesis.review import Review
 from synthesis.wording import is_published, missing
 
@@ -130,3 +131,27 @@ def initial_theory_note(review: Review) -> str:
     if initial.get("note"):
         return initial["note"].strip()
     return missing(review, "theories_by_topic")
+
+
+def theory_map(review: Review) -> plt.Figure | None:
+    """The theory map: areas, their topics (with the theories under each) and the middle-range theories each
+    topic draws on (:func:`synthesis.diagrams.draw_theory_map`).
+
+    Returns None when the review publishes no topics of an initial theory (nothing to map).
+    """
+    table = theory_table(review)
+    initial = review.document("theory/initial.yml") or {}
+    topics = initial.get("topics") or []
+    if table.empty or not topics:
+        return None
+    area_labels = {a["id"]: a["label"] for a in initial.get("areas") or []}
+    members = table.groupby("topic")["label"].agg(", ".join).to_dict()
+    sources = review.table("theory/sources.csv")
+    names = dict(zip(sources["source_id"], sources["name"])) if sources is not None else {}
+    topic_ids = {topic["id"] for topic in topics}
+    used: dict[str, list[str]] = {}
+    for row in table.to_dict("records"):
+        for source_id in row["sources"]:
+            if row["topic"] in topic_ids:
+                used.setdefault(source_id, []).append(row["topic"])
+    return draw_theory_map(review.title, topics, area_labels, members, names, used)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
-from synthesis.diagrams import matrix_figure  # re-exported: the notebooks draw it as tallies.matrix_figure
 from synthesis import registry
+from synthesis.diagrams import draw_presence_matrix
 from synthesis.evidence import denominator, evidence_rows, node_support
 from synthesis.review import Review
 from synthesis.tables import cell_values, percent, round_half_up
@@ -355,6 +356,19 @@ def robustness_table(review: Review, top_k: int = 5, unit: str = "document") -> 
         table[column] = table[column].map(lambda s: ", ".join(labels.get(x, x) for x in s.split(", ")) if s else "")
     return table
 
+
+
+def matrix_figure(review: Review, unit: str = "document") -> plt.Figure | None:
+    """The presence matrix drawn as a grid of units by nodes (:func:`synthesis.diagrams.draw_presence_matrix`).
+
+    None when the review has no coding.
+    """
+    matrix = presence_matrix(review, unit)
+    if matrix.empty or not matrix.values.any():
+        return None
+    nodes = review.table("coding/nodes.csv")
+    kinds = dict(zip(nodes["node_id"], nodes["kind"])) if nodes is not None else {}
+    return draw_presence_matrix(review.title, matrix, kinds, node_labels(review), unit)
 
 # The values published claims compute from the tallies (see data/README.md, "Computed values").
 

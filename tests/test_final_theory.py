@@ -80,3 +80,41 @@ def test_final_model_in_every_format(mcleish):
     assert final_theory.styled_statement("a < b", "new", "html") == "A &lt; B"
     with pytest.raises(ValueError):
         final_theory.final_model(mcleish, "rtf")
+
+
+def test_five_contexts(hackmann):
+    """APPEAR's five contexts each have links to draw."""
+    assert final_theory.contexts_with_links(hackmann) == [
+        "C-accepting", "C-personalised", "C-empowering", "C-available", "C-reciprocal"]
+
+
+def test_line_width_follows_documents(hackmann):
+    """The thickest context-mechanism line is the one with the most papers (Empowering: effective, 8)."""
+    figure = final_theory.nested_cmoc_diagram(hackmann, "C-empowering")
+    widths = sorted((line.get_linewidth() for line in figure.axes[0].lines), reverse=True)
+    assert widths[0] == pytest.approx(0.9 * 8)
+
+
+def test_unknown_context(hackmann):
+    """A context without links is an error, not an empty picture."""
+    with pytest.raises(ReviewError, match="C-accepting"):
+        final_theory.nested_cmoc_diagram(hackmann, "T-valuing")
+
+
+def test_no_links(mcleish):
+    """A review without links has no final_theory."""
+    assert final_theory.contexts_with_links(mcleish) == []
+
+
+def test_edge_counts_sit_on_their_edges(hackmann):
+    """Every count printed in a CMOC diagram lies on a drawn edge (not beside it, not where edges cross)."""
+    figure = final_theory.nested_cmoc_diagram(hackmann, "C-empowering")
+    ax = figure.axes[0]
+    counts = [t for t in ax.texts if t.get_text().isdigit()]
+    segments = [tuple(zip(*line.get_data())) for line in ax.lines]
+    assert len(counts) == len(segments)
+    for text in counts:
+        x, y = text.get_position()
+        distances = [abs((y1 - y0) * x - (x1 - x0) * y + x1 * y0 - y1 * x0) / ((y1 - y0) ** 2 + (x1 - x0) ** 2) ** 0.5
+                     for (x0, y0), (x1, y1) in segments if min(x0, x1) <= x <= max(x0, x1)]
+        assert min(distances) < 1e-9, text.get_text()

@@ -36,3 +36,19 @@ def test_theory_map_has_every_topic(mcleish):
     figure = initial_theory.theory_map(mcleish)
     labels = [t.get_text() for t in figure.axes[0].texts]
     assert sum("[" in label for label in labels) == 22
+
+
+def test_theory_map_keeps_whole_labels(mcleish):
+    """The theory map draws every topic and theory label whole (no '...'), titled with the review's title."""
+    figure = initial_theory.theory_map(mcleish)
+    texts = [" ".join(t.get_text().split()) for t in figure.axes[0].texts]
+    topics = mcleish.document("theory/initial.yml")["topics"]
+    assert all(any(topic["label"] in text for text in texts) for topic in topics)
+    assert "Peer support groups as normative narrative communities" in texts
+    assert not any("..." in text for text in texts)
+    assert mcleish.title in " ".join(t.get_text().replace("\n", " ") for t in figure.texts)
+
+
+def test_no_theory_map_without_topics(hackmann):
+    """A review that publishes no topics of an initial theory gets no (blank) map."""
+    assert initial_theory.theory_map(hackmann) is None
