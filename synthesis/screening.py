@@ -57,10 +57,10 @@ def agreement(review: Review) -> pd.DataFrame:
     """Per stage and pair of reviewers: records both screened, percentage agreement, Cohen's kappa (4 decimals),
     Gwet's AC1 and Krippendorff's alpha (3 decimals), with the share of include decisions beside them.
 
-    The statistics are :func:`synthesis.agreement.agreement_statistics`; a low kappa with high agreement at a low
+    The statistics are :func:`synthesis.reliability.agreement_statistics`; a low kappa with high agreement at a low
     share of includes is the kappa paradox that AC1 avoids.
     """
-    from synthesis.agreement import agreement_statistics
+    from synthesis.reliability import agreement_statistics
 
     columns = ["stage", "reviewers", "records", "include %", "agreement %", "kappa", "Gwet's AC1",
                "Krippendorff's alpha"]

@@ -13,7 +13,7 @@ __all__ = ["STAGES"]
 STAGES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("foundation", None,
      ("__init__", "errors", "paths", "textfile", "yamlfile", "archives", "schemas", "stages", "registry", "review",
-      "tables", "outputs", "wording", "diagrams", "figurecheck", "notebook", "scaffold")),
+      "tables", "reliability", "outputs", "wording", "diagrams", "figurecheck", "notebook", "scaffold")),
     ("exploratory search", "01_exploratory_search",
      ("records", "dedup", "search", "citations", "screening", "prisma", "studies")),
     ("initial theory", "02_initial_theory", ("initial_theory",)),
