@@ -256,8 +256,15 @@ def draw_presence_matrix(title: str, matrix: pd.DataFrame, node_kinds: dict[str,
     else:
         ax.set_yticks([])
         ax.set_ylabel(f"{rows} {unit}s")
+    _draw_bands(ax, [kinds.get(n, "") for n in matrix.columns], spacing)
+    _title(fig, title, f"Presence matrix ({unit}s \u00d7 nodes, dark = coded)")
+    return fig
+
+
+def _draw_bands(ax, column_bands: list[str], spacing: float) -> None:
+    """The C/M/O band over each run of columns of one band, with a rule between bands."""
     start = 0
-    for band, group in itertools.groupby(kinds.get(n, "") for n in matrix.columns):
+    for band, group in itertools.groupby(column_bands):
         size = len(list(group))
         name, colour = _BANDS.get(band, (band or "other", "#eeeeee"))
         ax.add_patch(Rectangle((start - 0.5, -0.5), size, -0.9, facecolor=colour, edgecolor="#555555",
@@ -267,8 +274,6 @@ def draw_presence_matrix(title: str, matrix: pd.DataFrame, node_kinds: dict[str,
         if start:
             ax.axvline(start - 0.5, color="#333333", linewidth=1.2)
         start += size
-    _title(fig, title, f"Presence matrix ({unit}s \u00d7 nodes, dark = coded)")
-    return fig
 
 
 # --- The PRISMA 2020 flow diagram -----------------------------------------------------------------------------
@@ -321,18 +326,38 @@ def draw_flow_diagram(title: str, counts: dict[str, tuple], box_labels: dict[str
         Exclusion box to the reasons for exclusion with their counts, as one line.
     """
     def n(key):
-        value, status = counts[key]
-        if value is None or pd.isna(value):  # no-break spaces: "n =" never ends a line
-            return "n\u00a0=\u00a0cannot be derived" if status == "cannot be derived" else "n\u00a0=\u00a0not reported"
-        return f"n\u00a0=\u00a0{int(value):,}" + (" (derived)" if status == "derived" else "")
+        return _count_text(*counts[key])
 
     fig = _new_figure(8.5, 7.6)
     ax = fig.add_axes([0.01, 0.01, 0.98, 0.9])
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.axis("off")
+    _draw_identification(ax, n, "identified" in counts, per_database)
+    rows = [(64, "records_screened", "records_excluded"), (48, "dbr_sought_reports", "dbr_notretrieved_reports"),
+            (32, "dbr_assessed", "dbr_excluded")]
+    for y, left, right in rows:
+        _fitted_box(ax, 4, y, 34, 10, f"{box_labels[left]} ({n(left)})")
+        because = f": {reasons[right]}" if right in reasons else ""
+        _fitted_box(ax, 44, y, 26, 10, f"{box_labels[right]} ({n(right)}){because}")
+        _arrow(ax, (38, y + 5), (44, y + 5))
+        _arrow(ax, (21, y + 16), (21, y + 10))
+    _draw_other_methods_and_inclusion(ax, n)
+    _title(fig, title, "PRISMA 2020 flow")
+    return fig
+
+
+def _count_text(value, status: str) -> str:
+    """A box's count as printed: ``n = 1,234``, marked when derived, or why there is none."""
+    if value is None or pd.isna(value):  # no-break spaces: "n =" never ends a line
+        return "n\u00a0=\u00a0cannot be derived" if status == "cannot be derived" else "n\u00a0=\u00a0not reported"
+    return f"n\u00a0=\u00a0{int(value):,}" + (" (derived)" if status == "derived" else "")
+
+
+def _draw_identification(ax, n, has_total: bool, per_database: list[tuple[str, int | None]]) -> None:
+    """The identification row: records per source, those removed before screening, and the other methods'."""
     identified = f"Records identified from databases ({n('database_results')}) and registers ({n('register_results')})"
-    if "identified" in counts:
+    if has_total:
         identified += f"; all sources: {n('identified')}"
     if per_database:
         identified += ": " + ", ".join(f"{database} {'n.r.' if count is None or pd.isna(count) else int(count)}"
@@ -343,14 +368,10 @@ def draw_flow_diagram(title: str, counts: dict[str, tuple], box_labels: dict[str
     _fitted_box(ax, 74, 80, 24, 16, f"Records from websites ({n('website_results')}), organisations "
                                     f"({n('organisation_results')}), citation searching ({n('citations_results')})",
                 muted=True)
-    rows = [(64, "records_screened", "records_excluded"), (48, "dbr_sought_reports", "dbr_notretrieved_reports"),
-            (32, "dbr_assessed", "dbr_excluded")]
-    for y, left, right in rows:
-        _fitted_box(ax, 4, y, 34, 10, f"{box_labels[left]} ({n(left)})")
-        because = f": {reasons[right]}" if right in reasons else ""
-        _fitted_box(ax, 44, y, 26, 10, f"{box_labels[right]} ({n(right)}){because}")
-        _arrow(ax, (38, y + 5), (44, y + 5))
-        _arrow(ax, (21, y + 16), (21, y + 10))
+
+
+def _draw_other_methods_and_inclusion(ax, n) -> None:
+    """The other methods' reports, the included studies, the arrows between rows and the rows' names."""
     _fitted_box(ax, 74, 48, 24, 10, f"Reports sought ({n('other_sought_reports')}); not retrieved "
                                     f"({n('other_notretrieved_reports')})", muted=True)
     _fitted_box(ax, 74, 32, 24, 10, f"Reports assessed ({n('other_assessed')}); excluded ({n('other_excluded')})",
@@ -364,8 +385,6 @@ def draw_flow_diagram(title: str, counts: dict[str, tuple], box_labels: dict[str
     _arrow(ax, (38, 88), (44, 88))
     for y, label in ((88, "Identification"), (56, "Screening"), (13, "Included")):
         ax.text(1.5, y, label, rotation=90, ha="center", va="center", fontsize=8, fontweight="bold", color=_TEXT)
-    _title(fig, title, "PRISMA 2020 flow")
-    return fig
 
 
 # --- Nested CMOC diagrams -------------------------------------------------------------------------------------

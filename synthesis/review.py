@@ -330,11 +330,12 @@ def _check_cases(tables: dict[str, pd.DataFrame], displays: dict[str, str],
 _NOTES = {"README.md", "SOURCE.md", "LICENSE", "CITATION.cff"}
 
 
-def _load(path: Path) -> tuple[Review | None, list[Problem]]:
-    if not path.is_dir():
-        return None, [Problem(display_path(path), None, "", "no such review folder",
-                              "give the path of a folder holding review.yml, e.g. data/reviews/<slug>")]
-    schemas = file_schemas()
+def _read_files(path: Path, schemas: dict[str, FileSchema]) -> tuple[dict, dict, dict, dict, set, list[Problem]]:
+    """Every file of the folder that a schema names, read and validated on its own.
+
+    Returns the YAML documents, the tables, each file's display path, each table's row lines, the documents that
+    broke their schema (their checks across files wait until they are valid) and the problems found.
+    """
     problems: list[Problem] = []
     documents, tables, displays, lines = {}, {}, {}, {}
     invalid: set[str] = set()
@@ -352,22 +353,25 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
             if document is not None:
                 documents[relative] = document
                 if found:
-                    # Checked across files only once valid: its own problems say what to fix first.
                     invalid.add(relative)
         problems.extend(found)
-    known_files = set(schemas)
-    for file_path in sorted(path.rglob("*")):
-        relative = file_path.relative_to(path).as_posix()
-        if file_path.is_file() and relative not in known_files \
-                and not relative.startswith(("search/exports/", "search/citations/", "screening/exports/", ".")) \
-                and relative not in _NOTES:
-            problems.append(Problem(display_path(file_path), None, "", "not a file of the review-folder format",
-                                    "see data/README.md for the files a review folder holds; move notes to README.md"))
-    if "review.yml" not in documents:
-        if not (path / "review.yml").is_file():
-            problems.append(Problem(display_path(path / "review.yml"), None, "", "missing",
-                                    "every review folder needs review.yml; `synthesis new DIR` writes one"))
-        return None, problems
+    return documents, tables, displays, lines, invalid, problems
+
+
+def _unknown_files(path: Path, known_files: set[str]) -> list[Problem]:
+    """Files in the folder that are neither a file of the format, an export, nor a note."""
+    return [Problem(display_path(file_path), None, "", "not a file of the review-folder format",
+                    "see data/README.md for the files a review folder holds; move notes to README.md")
+            for file_path in sorted(path.rglob("*"))
+            if file_path.is_file() and (relative := file_path.relative_to(path).as_posix()) not in known_files
+            and not relative.startswith(("search/exports/", "search/citations/", "screening/exports/", "."))
+            and relative not in _NOTES]
+
+
+def _cross_file_problems(path: Path, schemas: dict[str, FileSchema], documents: dict, tables: dict,
+                         displays: dict, lines: dict, invalid: set[str]) -> list[Problem]:
+    """Ids across files, theories and their rounds, parameters, scores, cases and the slug, of the valid files."""
+    problems = []
     for relative, schema in schemas.items():
         if relative in tables:
             problems.extend(_check_references(schema, displays[relative], tables[relative], tables, lines[relative]))
@@ -380,13 +384,32 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
         problems.extend(_check_parameters(documents["review.yml"], displays["review.yml"]))
     problems.extend(_check_scores(tables, displays, lines))
     problems.extend(_check_cases(tables, displays, lines))
-    meta = documents["review.yml"].data
-    if meta.get("slug") and meta["slug"] != path.name:
-        problems.append(Problem(displays["review.yml"], documents["review.yml"].line_of(("slug",)), "slug",
-                                f"{meta['slug']!r} differs from the folder name {path.name!r}",
+    review_yml = documents["review.yml"]
+    slug = review_yml.data.get("slug")
+    if slug and slug != path.name:
+        problems.append(Problem(displays["review.yml"], review_yml.line_of(("slug",)), "slug",
+                                f"{slug!r} differs from the folder name {path.name!r}",
                                 "rename the folder or the slug so that they agree"))
-    review = Review(path=path, meta=meta, documents={k: v.data for k, v in documents.items()}, tables=tables,
-                    lines=lines, invalid=frozenset(invalid))
+    return problems
+
+
+def _load(path: Path) -> tuple[Review | None, list[Problem]]:
+    """The review in ``path`` (None when it has no readable review.yml) and every problem the loader finds."""
+    if not path.is_dir():
+        return None, [Problem(display_path(path), None, "", "no such review folder",
+                              "give the path of a folder holding review.yml, e.g. data/reviews/<slug>")]
+    schemas = file_schemas()
+    documents, tables, displays, lines, invalid, problems = _read_files(path, schemas)
+    problems.extend(_unknown_files(path, set(schemas)))
+    if "review.yml" not in documents:
+        if not (path / "review.yml").is_file():
+            problems.append(Problem(display_path(path / "review.yml"), None, "", "missing",
+                                    "every review folder needs review.yml; `synthesis new DIR` writes one"))
+        return None, problems
+    problems.extend(_cross_file_problems(path, schemas, documents, tables, displays, lines, invalid))
+    review = Review(path=path, meta=documents["review.yml"].data,
+                    documents={k: v.data for k, v in documents.items()}, tables=tables, lines=lines,
+                    invalid=frozenset(invalid))
     return review, sorted(set(problems))
 
 
