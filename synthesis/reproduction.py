@@ -22,10 +22,48 @@ from synthesis.yamlfile import read_yaml
 from synthesis.tables import percent, round_half_up
 
 __all__ = ["reproduction_table", "status_summary", "claims_computed_by", "claims_by_kind", "kind_table", "claim_audit",
-           "coverage", "expression_check", "STATUSES", "KINDS"]
+           "coverage", "expression_check", "claims_total", "STATUSES", "KINDS"]
 
 STATUSES = ("match", "mismatch", "not computable")
 KINDS = ("reproduction", "transcription", "self-check")
+
+
+def _published_claims(review: Review) -> dict[str, dict]:
+    return {claim["id"]: claim for claim in (review.document("published.yml") or {}).get("claims") or []}
+
+
+def _claim_sources(review: Review, spec: str) -> pd.DataFrame:
+    """The ``source`` of each claim a ``claims:ID+ID`` sum adds up."""
+    claims = _published_claims(review)
+    return pd.DataFrame([{"source": claims[claim_id]["source"]} for claim_id in spec.split("+") if claim_id in claims],
+                        columns=["source"])
+
+
+def _names_two_or_more(target: str) -> bool:
+    ids = target.split("+")
+    return len(ids) >= 2 and all(ids)
+
+
+@registry.computes("claims", "ID+ID[+ID...] naming claims of published.yml", parts=1, valid=_names_two_or_more,
+                   inputs=_claim_sources)
+def claims_total(review: Review, spec: str) -> float:
+    """The sum of the published values of the claims ``spec`` names (``ID+ID+...``): a sum the paper states.
+
+    Raises
+    ------
+    LookupError
+        When a claim is not in ``published.yml``; ValueError when its value is not a number.
+    """
+    claims = _published_claims(review)
+    total = 0.0
+    for claim_id in spec.split("+"):
+        if claim_id not in claims:
+            raise LookupError(f"no claim {claim_id!r} in published.yml to add up")
+        value = claims[claim_id]["value"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"claim {claim_id!r} has the value {value!r}, not a number to add up")
+        total += value
+    return total
 
 
 @registry.review_check

@@ -23,7 +23,8 @@ def test_missing_data_is_not_computable(mcleish):
     ("distinct:coding/links.csv:documents", False), ("top:coding/nodes.csv:3", False),
     ("measure:group_mean:experience=yes", False), ("percent:coding/nodes.csv:I01", False),
     ("median:studies.csv", True), ("count", True), ("count:units.csv?countries", True),
-    ("top:coding/nodes.csv:x", True),
+    ("top:coding/nodes.csv:x", True), ("claims:design-rct+design-mixed", False), ("claims:design-rct", True),
+    ("claims:design-rct++design-mixed", True), ("claims:a+b?x=1", True),
     ("distinct:coding/links.csv", True), ("items:search/strategy.yml:databases?x=1", True), ("measure:nothing", True)])
 def test_expression_forms(expression, wrong):
     """Well-formed expressions pass; each malformed one is described."""

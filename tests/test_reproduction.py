@@ -3,7 +3,7 @@
 import pytest
 from conftest import EXAMPLES
 
-from synthesis import load_review, reproduction
+from synthesis import load_review, registry, reproduction
 from synthesis.paths import REVIEWS_DIR
 
 KNOWN_MISMATCHES = {
@@ -138,3 +138,22 @@ def test_malformed_expression_names_file_line_and_field(review_copy):
     assert "measure:mean_of:1" in line
     with pytest.raises(ReviewProblems, match="claims.computed"):
         reproduction.reproduction_table(load_review(folder))
+
+
+def test_claims_sum_adds_the_published_values(review_copy):
+    """A stated sum is checked by adding the other claims' published values, and a wrong total is a mismatch."""
+    review = _add_claim(review_copy("perinatal-peer-support"),
+                        '{id: wrong-sum, claim: "documents and more", value: 999, computed: "claims:documents+documents", '
+                        'kind: self-check, data_from: "Results, para 1", source: "Results, para 1"}')
+    documents = next(c["value"] for c in review.document("published.yml")["claims"] if c["id"] == "documents")
+    assert registry.compute(review, "claims:documents+documents") == 2 * documents
+    row = reproduction.reproduction_table(review).set_index("id").loc["wrong-sum"]
+    assert (row["computed"], row["status"]) == (str(2 * documents), "mismatch")
+
+
+def test_claims_sum_needs_numeric_claims(mcleish):
+    """Adding up a claim that is not listed, or whose value is a word, is an error naming the claim."""
+    with pytest.raises(LookupError, match="no-such-claim"):
+        registry.compute(mcleish, "claims:documents+no-such-claim")
+    with pytest.raises(ValueError, match="length-shortest"):
+        registry.compute(mcleish, "claims:documents+length-shortest")
