@@ -9,6 +9,7 @@ import pandas as pd
 import yaml
 
 from synthesis.errors import Problem, ReviewError, ReviewProblems
+from synthesis import registry
 from synthesis.review import Review, display_path
 from synthesis.tables import percent, round_half_up
 
@@ -109,6 +110,7 @@ def _answer_problem(row: dict, tools: dict[str, dict]) -> tuple[str, str, str] |
     return None
 
 
+@registry.review_check
 def answer_problems(review: Review) -> list[Problem]:
     """What ``synthesis check`` reports about the appraisal beyond each file's schema.
 

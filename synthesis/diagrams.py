@@ -1,16 +1,18 @@
-"""The review's figures: the theory map, the presence matrix, the PRISMA 2020 flow diagram and the nested CMOC
-diagrams, with the caption and alt text each figure is shown with.
+"""Drawing the review's figures from plain data: the theory map, the presence matrix, the PRISMA 2020 flow diagram
+and the nested CMOC diagrams, with the caption and alt text each figure is shown with.
 
-Every figure is titled with the review's title, keeps its text inside the figure and its labels apart
-(:mod:`synthesis.figurecheck` checks both), and is drawn in the style of :data:`synthesis.outputs.FIGURE_STYLE`.
-The stage modules re-export the figure of their stage (``theory.theory_map``, ``tallies.matrix_figure``,
-``prisma.flow_diagram``), so the stage helpers are imported where a figure is drawn, not when this module is.
+Each stage computes its figure's data and calls the drawing here (``initial_theory.theory_map``,
+``tallies.matrix_figure``, ``prisma.flow_diagram``, ``final_theory.nested_cmoc_diagram``); this module knows
+style, boxes, layout and captions, and imports no stage. Every figure is titled with the review's title, keeps
+its text inside the figure and its labels apart (:mod:`synthesis.figurecheck` checks both), and is drawn in the
+style of :data:`synthesis.outputs.FIGURE_STYLE`.
 """
 
 from __future__ import annotations
 
 import itertools
 import textwrap
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -19,13 +21,10 @@ import pandas as pd
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, PathPatch, Rectangle
 from matplotlib.path import Path as CurvePath
 
-from synthesis.errors import ReviewError
 from synthesis.outputs import FIGURE_STYLE
-from synthesis.review import Review
-from synthesis.wording import missing
 
-__all__ = ["FIGURE_CAPTIONS", "figure_caption", "figure_alt_text", "contexts_with_links", "nested_cmoc_diagram",
-           "diagrams_sentence", "theory_map", "matrix_figure", "flow_diagram"]
+__all__ = ["FIGURE_CAPTIONS", "figure_caption", "figure_alt_text", "draw_theory_map", "draw_presence_matrix",
+           "draw_flow_diagram", "draw_nested_cmoc"]
 
 #: What each figure shows, by the name it is saved under (``cmoc_`` figures by their prefix).
 FIGURE_CAPTIONS = {
@@ -69,10 +68,10 @@ def _wrap(text: str, width: int, max_lines: int | None = None) -> str:
     return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
-def _title(figure: plt.Figure, review: Review, what: str, fontsize: float = 9) -> None:
+def _title(figure: plt.Figure, title: str, what: str, fontsize: float = 9) -> None:
     """The figure's title, ``what: the review's title``, wrapped to the figure's width, at its top."""
     width = int(figure.get_figwidth() * 72 / (fontsize * 0.62))
-    figure.text(0.5, 1 - 0.08 / figure.get_figheight(), _wrap(f"{what}: {review.title}", width), ha="center",
+    figure.text(0.5, 1 - 0.08 / figure.get_figheight(), _wrap(f"{what}: {title}", width), ha="center",
                 va="top", fontsize=fontsize, color=_TEXT)
 
 
@@ -158,34 +157,33 @@ def _draw_sources(ax, used: dict[str, list[str]], names: dict[str, str], topic_y
     return bottom
 
 
-def theory_map(review: Review) -> plt.Figure | None:
+def draw_theory_map(title: str, topics: list[dict], area_labels: dict[str, str], members: dict[str, str],
+                    source_names: dict[str, str], sources_used: dict[str, list[str]]) -> plt.Figure:
     """Areas, their topics (with the theories under each) and the middle-range theories each topic draws on.
 
     Boxes hold their whole text; connectors run from a box's edge to the next box's edge; the middle-range
     theories are ordered by the topics that use them, so connectors cross as little as the data allows.
-    Returns None when the review publishes no topics of an initial theory (nothing to map).
-    """
-    from synthesis.theory import theory_table
 
-    table = theory_table(review)
-    initial = review.document("theory/initial.yml") or {}
-    topics = initial.get("topics") or []
-    if table.empty or not topics:
-        return None
-    area_labels = {a["id"]: a["label"] for a in initial.get("areas") or []}
-    members = table.groupby("topic")["label"].agg(", ".join).to_dict()
-    sources = review.table("theory/sources.csv")
-    names = dict(zip(sources["source_id"], sources["name"])) if sources is not None else {}
+    Parameters
+    ----------
+    title : str
+        The review's title.
+    topics : list of dict
+        Each topic's ``id``, ``area`` and ``label``, in the paper's order.
+    area_labels : dict
+        Area id to its label, in the paper's order.
+    members : dict
+        Topic id to the labels of the theories under it, joined.
+    source_names : dict
+        Middle-range theory id to its name.
+    sources_used : dict
+        Middle-range theory id to the ids of the topics drawing on it.
+    """
     fig = _new_figure(12, 4)  # resized below, once the boxes' heights are known
     ax = fig.add_axes([0, 0, 1, 1])
     ax.axis("off")
     topic_y, bottom = _draw_topics(ax, topics, area_labels, members)
-    used: dict[str, list[str]] = {}
-    for row in table.to_dict("records"):
-        for source_id in row["sources"]:
-            if row["topic"] in topic_y:
-                used.setdefault(source_id, []).append(row["topic"])
-    bottom = min(bottom, _draw_sources(ax, used, names, topic_y))
+    bottom = min(bottom, _draw_sources(ax, sources_used, source_names, topic_y))
     for column, heading in ((_AREA, "Areas"), (_TOPIC, "Topics, with the numbers of their theories"),
                             (_SOURCE, "Middle-range theories")):
         ax.text(column[0], 0.08, heading, fontsize=7.5, fontweight="bold", va="bottom", ha="left", color=_TEXT)
@@ -195,7 +193,7 @@ def theory_map(review: Review) -> plt.Figure | None:
     ax.set_position([0, 0, 1, (height - title_room) / height])
     ax.set_xlim(0, 12)
     ax.set_ylim(bottom - 0.05, heading_room - 0.05)
-    _title(fig, review, "Theory map")
+    _title(fig, title, "Theory map")
     return fig
 
 
@@ -209,21 +207,28 @@ def _band(kind: str) -> str:
     return next((band for band in _BANDS if str(kind).startswith(band)), str(kind))
 
 
-def matrix_figure(review: Review, unit: str = "document") -> plt.Figure | None:
+def draw_presence_matrix(title: str, matrix: pd.DataFrame, node_kinds: dict[str, str], labels: dict[str, str],
+                         unit: str = "document") -> plt.Figure:
     """The presence matrix as a grid: units down, nodes across grouped into context, mechanism and outcome bands
-    (then any other kinds), with gridlines and labels wrapped between words. None when the review has no coding.
-    """
-    from synthesis.tallies import node_labels, presence_matrix
+    (then any other kinds), with gridlines and labels wrapped between words.
 
-    matrix = presence_matrix(review, unit)
-    if matrix.empty or not matrix.values.any():
-        return None
-    nodes = review.table("coding/nodes.csv")
-    kinds = dict(zip(nodes["node_id"], nodes["kind"].map(_band))) if nodes is not None else {}
+    Parameters
+    ----------
+    title : str
+        The review's title.
+    matrix : pandas.DataFrame
+        Units (rows) by node ids (columns), 1 where the unit is coded to the node.
+    node_kinds : dict
+        Node id to its kind (``context``, ``mechanism``, ``outcome domain`` ...).
+    labels : dict
+        Node id to the label shown.
+    unit : str
+        What a row is (``document``, ``study`` ...).
+    """
+    kinds = {node: _band(kind) for node, kind in node_kinds.items()}
     ranks = {band: i for i, band in enumerate(_BANDS)}
     columns = sorted(matrix.columns, key=lambda n: (ranks.get(kinds.get(n, ""), len(ranks)), kinds.get(n, "")))
     matrix = matrix[columns]
-    labels = node_labels(review)
     rows, count = matrix.shape
     # Beyond 80 rows or columns labels would be unreadable: the table beside the figure names every node.
     cell = 0.42
@@ -251,8 +256,15 @@ def matrix_figure(review: Review, unit: str = "document") -> plt.Figure | None:
     else:
         ax.set_yticks([])
         ax.set_ylabel(f"{rows} {unit}s")
+    _draw_bands(ax, [kinds.get(n, "") for n in matrix.columns], spacing)
+    _title(fig, title, f"Presence matrix ({unit}s \u00d7 nodes, dark = coded)")
+    return fig
+
+
+def _draw_bands(ax, column_bands: list[str], spacing: float) -> None:
+    """The C/M/O band over each run of columns of one band, with a rule between bands."""
     start = 0
-    for band, group in itertools.groupby(kinds.get(n, "") for n in matrix.columns):
+    for band, group in itertools.groupby(column_bands):
         size = len(list(group))
         name, colour = _BANDS.get(band, (band or "other", "#eeeeee"))
         ax.add_patch(Rectangle((start - 0.5, -0.5), size, -0.9, facecolor=colour, edgecolor="#555555",
@@ -262,8 +274,6 @@ def matrix_figure(review: Review, unit: str = "document") -> plt.Figure | None:
         if start:
             ax.axvline(start - 0.5, color="#333333", linewidth=1.2)
         start += size
-    _title(fig, review, f"Presence matrix ({unit}s \u00d7 nodes, dark = coded)")
-    return fig
 
 
 # --- The PRISMA 2020 flow diagram -----------------------------------------------------------------------------
@@ -294,50 +304,74 @@ def _arrow(ax, start, end):
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=9, linewidth=0.9, color="#444444"))
 
 
-def flow_diagram(review: Review) -> plt.Figure:
+def draw_flow_diagram(title: str, counts: dict[str, tuple], box_labels: dict[str, str],
+                      per_database: list[tuple[str, int | None]], reasons: dict[str, str]) -> plt.Figure:
     """The PRISMA 2020 flow diagram (new reviews; databases and registers, and other methods).
 
     Counts the paper does not report are printed as 'n = not reported', counts whose records cannot be read as
     'n = cannot be derived'; derived counts are marked, full-text exclusions carry their reasons, and each box's
     text is wrapped and sized to fit the box.
+
+    Parameters
+    ----------
+    title : str
+        The review's title.
+    counts : dict
+        Each PRISMA box to ``(n or None, status)``, status ``reported``, ``derived`` or ``cannot be derived``.
+    box_labels : dict
+        Each box to the words it is drawn with.
+    per_database : list of tuple
+        ``(database, n or None)`` for each export, in the order they are listed.
+    reasons : dict
+        Exclusion box to the reasons for exclusion with their counts, as one line.
     """
-    from synthesis.prisma import PRISMA_BOXES, database_counts, exclusion_lists, prisma_counts
-
-    table = prisma_counts(review).set_index("box")
-
     def n(key):
-        value, status = table.loc[key, "n"], table.loc[key, "status"]
-        if pd.isna(value):  # no-break spaces: "n =" never ends a line
-            return "n\u00a0=\u00a0cannot be derived" if status == "cannot be derived" else "n\u00a0=\u00a0not reported"
-        return f"n\u00a0=\u00a0{int(value):,}" + (" (derived)" if status == "derived" else "")
+        return _count_text(*counts[key])
 
     fig = _new_figure(8.5, 7.6)
     ax = fig.add_axes([0.01, 0.01, 0.98, 0.9])
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.axis("off")
+    _draw_identification(ax, n, "identified" in counts, per_database)
+    rows = [(64, "records_screened", "records_excluded"), (48, "dbr_sought_reports", "dbr_notretrieved_reports"),
+            (32, "dbr_assessed", "dbr_excluded")]
+    for y, left, right in rows:
+        _fitted_box(ax, 4, y, 34, 10, f"{box_labels[left]} ({n(left)})")
+        because = f": {reasons[right]}" if right in reasons else ""
+        _fitted_box(ax, 44, y, 26, 10, f"{box_labels[right]} ({n(right)}){because}")
+        _arrow(ax, (38, y + 5), (44, y + 5))
+        _arrow(ax, (21, y + 16), (21, y + 10))
+    _draw_other_methods_and_inclusion(ax, n)
+    _title(fig, title, "PRISMA 2020 flow")
+    return fig
+
+
+def _count_text(value, status: str) -> str:
+    """A box's count as printed: ``n = 1,234``, marked when derived, or why there is none."""
+    if value is None or pd.isna(value):  # no-break spaces: "n =" never ends a line
+        return "n\u00a0=\u00a0cannot be derived" if status == "cannot be derived" else "n\u00a0=\u00a0not reported"
+    return f"n\u00a0=\u00a0{int(value):,}" + (" (derived)" if status == "derived" else "")
+
+
+def _draw_identification(ax, n, has_total: bool, per_database: list[tuple[str, int | None]]) -> None:
+    """The identification row: records per source, those removed before screening, and the other methods'."""
     identified = f"Records identified from databases ({n('database_results')}) and registers ({n('register_results')})"
-    if "identified" in table.index:
+    if has_total:
         identified += f"; all sources: {n('identified')}"
-    per_database = database_counts(review)
-    if not per_database.empty:
-        identified += ": " + ", ".join(f"{row.database} {'n.r.' if pd.isna(row.n) else int(row.n)}"
-                                       for row in per_database.itertuples())
+    if per_database:
+        identified += ": " + ", ".join(f"{database} {'n.r.' if count is None or pd.isna(count) else int(count)}"
+                                       for database, count in per_database)
     _fitted_box(ax, 4, 80, 34, 16, identified)
     _fitted_box(ax, 44, 80, 26, 16, f"Removed before screening: duplicates ({n('duplicates')}); automation "
                                     f"({n('excluded_automatic')}); other ({n('excluded_other')})")
     _fitted_box(ax, 74, 80, 24, 16, f"Records from websites ({n('website_results')}), organisations "
                                     f"({n('organisation_results')}), citation searching ({n('citations_results')})",
                 muted=True)
-    rows = [(64, "records_screened", "records_excluded"), (48, "dbr_sought_reports", "dbr_notretrieved_reports"),
-            (32, "dbr_assessed", "dbr_excluded")]
-    reasons = exclusion_lists(review)
-    for y, left, right in rows:
-        _fitted_box(ax, 4, y, 34, 10, f"{PRISMA_BOXES[left]} ({n(left)})")
-        because = f": {reasons[right]}" if right in reasons else ""
-        _fitted_box(ax, 44, y, 26, 10, f"{PRISMA_BOXES[right]} ({n(right)}){because}")
-        _arrow(ax, (38, y + 5), (44, y + 5))
-        _arrow(ax, (21, y + 16), (21, y + 10))
+
+
+def _draw_other_methods_and_inclusion(ax, n) -> None:
+    """The other methods' reports, the included studies, the arrows between rows and the rows' names."""
     _fitted_box(ax, 74, 48, 24, 10, f"Reports sought ({n('other_sought_reports')}); not retrieved "
                                     f"({n('other_notretrieved_reports')})", muted=True)
     _fitted_box(ax, 74, 32, 24, 10, f"Reports assessed ({n('other_assessed')}); excluded ({n('other_excluded')})",
@@ -351,24 +385,14 @@ def flow_diagram(review: Review) -> plt.Figure:
     _arrow(ax, (38, 88), (44, 88))
     for y, label in ((88, "Identification"), (56, "Screening"), (13, "Included")):
         ax.text(1.5, y, label, rotation=90, ha="center", va="center", fontsize=8, fontweight="bold", color=_TEXT)
-    _title(fig, review, "PRISMA 2020 flow")
-    return fig
 
 
 # --- Nested CMOC diagrams -------------------------------------------------------------------------------------
 
-def contexts_with_links(review: Review) -> list[str]:
-    """Node ids of the contexts that have at least one mechanism-outcome link, in the paper's order."""
-    links = review.table("coding/links.csv")
-    nodes = review.table("coding/nodes.csv")
-    if links is None or nodes is None:
-        return []
-    linked = set(links["context"])
-    return [n for n in nodes.loc[nodes["kind"] == "context", "node_id"] if n in linked]
-
-
-def _documents(frame: pd.DataFrame) -> int:
-    return len({d for docs in frame["documents"] for d in docs})
+#: Where the columns of a nested CMOC diagram stand (inches across a 10-inch figure).
+_CONTEXT_X, _MECHANISM_X, _OUTCOME_X = 1.05, 4.8, 8.6
+#: Line width per document cited.
+_WIDTH_PER_DOCUMENT = 0.9
 
 
 def _edge_label(ax, start, end, fraction, text, colour, placed):
@@ -383,73 +407,84 @@ def _edge_label(ax, start, end, fraction, text, colour, placed):
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 0.4})
 
 
-def nested_cmoc_diagram(review: Review, context_id: str) -> plt.Figure:
-    """The nested CMOCs of one context.
+def _centres(count: int, height: float) -> list[float]:
+    """Heights of ``count`` boxes spread evenly down a column ``height`` tall."""
+    step = height / count
+    return [height - step * (i + 0.5) for i in range(count)]
 
-    Line width of each context-mechanism and mechanism-outcome edge, and border width of each box, is set by
-    the number of distinct documents cited for it (the convention of Hackmann et al.'s Figures 2-6), and the
-    number is printed on its edge.
-    """
-    links = review.table("coding/links.csv")
-    nodes = review.table("coding/nodes.csv").set_index("node_id")
-    chosen = links[links["context"] == context_id]
-    if chosen.empty:
-        raise ReviewError("coding/links.csv", f"no links for context {context_id!r}", field="context",
-                          hint="draw one of " + ", ".join(contexts_with_links(review)))
-    mechanisms = sorted(set(chosen["mechanism"]), key=lambda m: (-_documents(chosen[chosen["mechanism"] == m]), m))
-    outcomes = sorted(set(chosen["outcome"]), key=lambda o: (-_documents(chosen[chosen["outcome"] == o]), o))
-    height = max(len(mechanisms), len(outcomes), 2)
+
+def _cmoc_axes(rows: int) -> tuple[plt.Figure, Any, float]:
+    """A figure tall enough for ``rows`` boxes a column, its axes, and the height of the columns."""
+    height = max(rows, 2)
     fig = _new_figure(10, 1.25 * height + 1.6)
     ax = fig.add_axes([0.01, 0.01, 0.98, 1 - 0.7 / fig.get_figheight()])
     ax.set_xlim(0, 10)
     ax.set_ylim(-0.7, height)
     ax.axis("off")
+    return fig, ax, height
 
-    def ys(count: int) -> list[float]:
-        step = height / count
-        return [height - step * (i + 0.5) for i in range(count)]
 
-    context_y = height / 2
-    mechanism_y = dict(zip(mechanisms, ys(len(mechanisms))))
-    outcome_y = dict(zip(outcomes, ys(len(outcomes))))
-    scale, placed = 0.9, []
-    for mechanism in mechanisms:
-        n = _documents(chosen[chosen["mechanism"] == mechanism])
+def _draw_cmoc_edges(ax, context_y: float, mechanisms: list[tuple[str, int]], mechanism_y: list[float],
+                     outcome_y: list[float], pairs: list[tuple[int, int, int]]) -> None:
+    """Context-mechanism and mechanism-outcome edges, as wide as their documents, each with its count on it."""
+    placed: list[tuple[float, float]] = []
+    for (_, n), y in zip(mechanisms, mechanism_y):
         # Edges run to the boxes' centres beneath the boxes, so they meet every box whatever its width.
-        start, end = (1.05, context_y), (4.8, mechanism_y[mechanism])
-        ax.plot(*zip(start, end), color="#6a8caf", linewidth=scale * n, zorder=1, solid_capstyle="butt")
+        start, end = (_CONTEXT_X, context_y), (_MECHANISM_X, y)
+        ax.plot(*zip(start, end), color="#6a8caf", linewidth=_WIDTH_PER_DOCUMENT * n, zorder=1,
+                solid_capstyle="butt")
         # Past the context's circle and before the mechanism's box, where the edges have fanned out.
         _edge_label(ax, start, end, 0.55, str(n), "#33506e", placed)
-    for (mechanism, outcome), group in chosen.groupby(["mechanism", "outcome"], sort=True):
-        n = _documents(group)
-        start, end = (4.8, mechanism_y[mechanism]), (8.6, outcome_y[outcome])
-        ax.plot(*zip(start, end), color="#b07a4f", linewidth=scale * n, zorder=1, solid_capstyle="butt")
+    for mechanism, outcome, n in pairs:
+        start, end = (_MECHANISM_X, mechanism_y[mechanism]), (_OUTCOME_X, outcome_y[outcome])
+        ax.plot(*zip(start, end), color="#b07a4f", linewidth=_WIDTH_PER_DOCUMENT * n, zorder=1,
+                solid_capstyle="butt")
         # A third of the way along: edges leaving one mechanism have diverged, edges meeting one outcome not met.
         _edge_label(ax, start, end, 0.4, str(n), "#6e4526", placed)
 
-    ax.text(1.05, context_y, _wrap(nodes.loc[context_id, "label"], 16), ha="center", va="center", fontsize=10,
-            fontweight="bold", zorder=2,
-            bbox={"boxstyle": "circle,pad=0.6", "facecolor": "#dbe9f6", "edgecolor": "#33506e"})
-    for mechanism in mechanisms:
-        n = _documents(chosen[chosen["mechanism"] == mechanism])
-        ax.text(4.8, mechanism_y[mechanism], _wrap(nodes.loc[mechanism, "label"], 26), ha="center", va="center",
-                fontsize=8, zorder=2, bbox={"boxstyle": "round,pad=0.45,rounding_size=0.6", "facecolor": "#eef4fa",
-                                            "edgecolor": "#33506e", "linewidth": 0.4 + 0.35 * n})
-    for outcome in outcomes:
-        n = _documents(chosen[chosen["outcome"] == outcome])
-        ax.text(8.6, outcome_y[outcome], _wrap(nodes.loc[outcome, "label"], 24), ha="center", va="center",
-                fontsize=8, zorder=2, bbox={"boxstyle": "square,pad=0.45", "facecolor": "#fbf1e8",
-                                            "edgecolor": "#6e4526", "linewidth": 0.4 + 0.35 * n})
+
+def _draw_cmoc_boxes(ax, context: str, context_y: float, mechanisms: list[tuple[str, int]],
+                     mechanism_y: list[float], outcomes: list[tuple[str, int]], outcome_y: list[float]) -> None:
+    """The context's circle, the mechanisms' rounded boxes and the outcomes' rectangles, bordered by documents."""
+    ax.text(_CONTEXT_X, context_y, _wrap(context, 16), ha="center", va="center", fontsize=10, fontweight="bold",
+            zorder=2, bbox={"boxstyle": "circle,pad=0.6", "facecolor": "#dbe9f6", "edgecolor": "#33506e"})
+    for (label, n), y in zip(mechanisms, mechanism_y):
+        ax.text(_MECHANISM_X, y, _wrap(label, 26), ha="center", va="center", fontsize=8, zorder=2,
+                bbox={"boxstyle": "round,pad=0.45,rounding_size=0.6", "facecolor": "#eef4fa",
+                      "edgecolor": "#33506e", "linewidth": 0.4 + 0.35 * n})
+    for (label, n), y in zip(outcomes, outcome_y):
+        ax.text(_OUTCOME_X, y, _wrap(label, 24), ha="center", va="center", fontsize=8, zorder=2,
+                bbox={"boxstyle": "square,pad=0.45", "facecolor": "#fbf1e8", "edgecolor": "#6e4526",
+                      "linewidth": 0.4 + 0.35 * n})
+
+
+def draw_nested_cmoc(title: str, context: str, mechanisms: list[tuple[str, int]], outcomes: list[tuple[str, int]],
+                     pairs: list[tuple[int, int, int]], documents: int) -> plt.Figure:
+    """The nested CMOCs of one context: its mechanisms, and the outcomes each mechanism leads to.
+
+    Line width of each edge, and border width of each box, is set by the number of distinct documents cited for
+    it (the convention of Hackmann et al.'s Figures 2-6), and the number is printed on its edge.
+
+    Parameters
+    ----------
+    title : str
+        The review's title.
+    context : str
+        The context's label.
+    mechanisms, outcomes : list of tuple
+        ``(label, documents)`` of each mechanism and outcome, top to bottom.
+    pairs : list of tuple
+        ``(mechanism index, outcome index, documents)`` of each mechanism-outcome edge.
+    documents : int
+        The documents cited for the context in all.
+    """
+    fig, ax, height = _cmoc_axes(max(len(mechanisms), len(outcomes)))
+    context_y = height / 2
+    mechanism_y, outcome_y = _centres(len(mechanisms), height), _centres(len(outcomes), height)
+    _draw_cmoc_edges(ax, context_y, mechanisms, mechanism_y, outcome_y, pairs)
+    _draw_cmoc_boxes(ax, context, context_y, mechanisms, mechanism_y, outcomes, outcome_y)
     ax.text(0.05, -0.55, _wrap(f"Mechanisms in rounded boxes, outcomes in rectangles; line and border width = number "
-                               f"of papers cited ({_documents(chosen)} papers in all).", 150),
+                               f"of papers cited ({documents} papers in all).", 150),
             fontsize=7, color="#444444")
-    _title(fig, review, f"Context \u201c{nodes.loc[context_id, 'label']}\u201d")
+    _title(fig, title, f"Context \u201c{context}\u201d")
     return fig
-
-
-def diagrams_sentence(review: Review) -> str:
-    """How many nested CMOC diagrams the review has, or why it has none."""
-    count = len(contexts_with_links(review))
-    if count:
-        return f"{count} nested CMOC diagram(s), one per context with published links."
-    return missing(review, "nested_cmoc")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from synthesis import registry
 from synthesis.review import Review
 
 __all__ = ["has_measure", "score_matrix", "item_summary", "site_totals", "group_means", "known_groups",
-           "score_heatmap", "measure_sentence"]
+           "score_heatmap", "measure_sentence", "measure_value", "MEASURE_VALUES"]
 
 
 def has_measure(review: Review) -> bool:
@@ -138,3 +139,49 @@ def measure_sentence(review: Review) -> str:
         return "This review does not build a measure: there is nothing to validate."
     items, sites = len(review.table("measure/items.csv")), len(review.table("measure/sites.csv"))
     return f"This review builds a measure of **{items} items**, rated at **{sites} sites**."
+
+
+#: The values of a measure published claims may compute (``measure:NAME[:ARGUMENT]``).
+MEASURE_VALUES = ("item_mean", "site_total", "mean_total", "item_mean_min", "item_mean_max", "max_total",
+                  "items_range_below", "group_mean", "items_at_bound_over")
+
+
+def _score_rows(review: Review, spec: str) -> pd.DataFrame:
+    return review.table("measure/scores.csv")
+
+
+@registry.computes("measure", "NAME[:ARGUMENT] with NAME one of " + ", ".join(MEASURE_VALUES), parts=None,
+                   valid=lambda target: target.split(":")[0] in MEASURE_VALUES, inputs=_score_rows)
+def measure_value(review: Review, spec: str):
+    """The value of ``measure:NAME[:ARGUMENT]`` (see data/README.md, "Computed values").
+
+    Raises
+    ------
+    LookupError
+        When ``NAME`` is not one of :data:`MEASURE_VALUES`; KeyError when the argument names no item or site.
+    """
+    name, _, argument = spec.partition(":")
+    summary = review.cached("measure_item_summary", lambda: item_summary(review))
+    if name == "item_mean":
+        return float(summary.set_index("item").loc[argument, "mean"])
+    if name == "site_total":
+        return float(site_totals(review).set_index("site_id").loc[argument, "total"])
+    if name == "mean_total":
+        return float(summary["mean"].sum())
+    if name == "item_mean_min":
+        return float(summary["mean"].min())
+    if name == "item_mean_max":
+        return float(summary["mean"].max())
+    if name == "max_total":
+        return float(review.table("measure/items.csv")["max"].sum())
+    if name == "items_range_below":
+        return ", ".join(summary.loc[summary["range"] < float(argument), "item"])
+    if name == "items_at_bound_over":
+        # Items with more than `argument` % of the sites at the lowest or at the highest score.
+        over = (summary["at floor %"] > float(argument)) | (summary["at ceiling %"] > float(argument))
+        return ", ".join(summary.loc[over, "item"]) or "none"
+    if name == "group_mean":
+        attribute, values = argument.split("=", 1)
+        groups = group_means(review, attribute, {values: values.split("|")})
+        return float(groups["mean item score"].iloc[0])
+    raise LookupError(f"unknown measure value {name!r}")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
-from synthesis.diagrams import flow_diagram  # re-exported: notebook 01 and the CLI draw it as prisma.flow_diagram
+from synthesis import registry
+from synthesis.diagrams import draw_flow_diagram
 from synthesis.review import Review
 
 __all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "export_duplicates", "possible_duplicates", "prisma_counts", "derived_counts", "database_counts", "export_records",
@@ -306,6 +308,7 @@ def database_counts(review: Review) -> pd.DataFrame:
     return table
 
 
+@registry.computes("prisma", "BOX or database=NAME", parts=1)
 def count_value(review: Review, spec: str) -> int:
     """A PRISMA count for ``published.yml``'s ``prisma:BOX`` or ``prisma:database=NAME`` (records per database).
 
@@ -515,3 +518,12 @@ def deduplication_comparison(review: Review) -> tuple[pd.DataFrame, pd.DataFrame
                                     "fields that differ": _differing_fields(members)})
     return (pd.DataFrame(rows, columns=summary_columns),
             pd.DataFrame(differences, columns=difference_columns).sort_values(["kind", "records"]).reset_index(drop=True))
+
+
+def flow_diagram(review: Review) -> plt.Figure:
+    """The PRISMA 2020 flow diagram of the review's counts, per-database records and exclusion reasons
+    (:func:`synthesis.diagrams.draw_flow_diagram`)."""
+    table = prisma_counts(review).set_index("box")
+    counts = {box: (row["n"], row["status"]) for box, row in table.iterrows()}
+    per_database = [(row.database, row.n) for row in database_counts(review).itertuples()]
+    return draw_flow_diagram(review.title, counts, PRISMA_BOXES, per_database, exclusion_lists(review))

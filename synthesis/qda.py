@@ -366,7 +366,7 @@ def codebook_from_theory(review: Review) -> pd.DataFrame:
     A theory's description carries its statement and its published contexts, mechanisms and outcomes, so coders
     see what each node means.
     """
-    from synthesis.theory import theory_table
+    from synthesis.initial_theory import theory_table
 
     initial = review.document("theory/initial.yml") or {}
     table = theory_table(review)

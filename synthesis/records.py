@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
+from synthesis import registry
 from synthesis.archives import read_workbook_rows
 from synthesis.csvrows import header_and_rows, match_columns, ragged_row, squash
 from synthesis.errors import Problem, ReviewError
@@ -24,7 +25,7 @@ from synthesis.textfile import decode_export
 
 __all__ = ["RECORD_FIELDS", "ImportResult", "detect_format", "read_records", "read_many", "combine_results",
            "normalise_doi", "first_year", "records_frame", "write_records_csv", "write_ris", "write_bibtex", "FORMATS",
-           "compare_imports"]
+           "compare_imports", "export_problems"]
 
 #: The normalised record schema every reader produces (lists are joined with "; " in CSV).
 RECORD_FIELDS = ["record_id", "source_file", "line", "database", "format", "type", "title", "authors", "year",
@@ -920,3 +921,20 @@ def write_bibtex(frame: pd.DataFrame, path: str | Path) -> None:
 
 _RIS_TYPES = {"article": "JOUR", "journal article": "JOUR", "j": "JOUR", "thesis": "THES", "report": "RPRT",
               "book": "BOOK", "chapter": "CHAP", "inproceedings": "CONF", "conference paper": "CPAPER"}
+
+
+@registry.review_check
+def export_problems(review) -> list[Problem]:
+    """Problems in a review's raw exports and reference lists (read in full, so only `synthesis check` does it)."""
+    from synthesis.review import display_path
+
+    problems = []
+    for folder in ("search/exports", "search/citations"):
+        for file_path in sorted((review.path / folder).glob("*")):
+            if not file_path.is_file():
+                continue
+            try:
+                problems.extend(read_records(file_path).problems)
+            except ReviewError as exc:
+                problems.append(exc.problem)
+    return [Problem(display_path(Path(p.file)), p.line, p.field, p.message, p.hint) for p in problems]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from synthesis.review import Review
-from synthesis.theory import styled_statement, theory_table
+from synthesis.final_theory import styled_statement
+from synthesis.initial_theory import theory_table
 
 __all__ = ["rounds", "later_rounds", "round_table", "round_diff", "refinement_trail", "ROUND_CONVENTION"]
 

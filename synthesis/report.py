@@ -19,7 +19,7 @@ import nbformat
 import pandas as pd
 import yaml
 
-from synthesis import theory
+from synthesis import final_theory
 from synthesis.errors import ReviewError
 from synthesis.outputs import MARKDOWN_ROWS, write_bytes_atomic, write_text_atomic
 from synthesis.review import Review
@@ -447,10 +447,10 @@ def build_appendix(review: Review, run_dir: str | Path, min_documents: int | Non
                 for (stem, title, *_), body in zip(bodies, numbered.split(_SECTION_BREAK))]
     table_files = _write_tables(run_dir, appendix / "tables", table_numbers)
     figure_files = _copy_figures(run_dir, appendix / "figures")
-    final_html = theory.final_model(review, "html", min_documents)
+    final_html = final_theory.final_model(review, "html", min_documents)
     if final_html:
         for fmt, extension in (("markdown", "md"), ("html", "html"), ("latex", "tex")):
-            write_text_atomic(appendix / f"final_model.{extension}", theory.final_model(review, fmt, min_documents))
+            write_text_atomic(appendix / f"final_model.{extension}", final_theory.final_model(review, fmt, min_documents))
         write_docx_final_model(review, appendix / "final_model.docx", min_documents)
     checklists = _checklists(review, appendix / "checklists")
     shown = numbered.count("<caption>Table ")
@@ -555,11 +555,11 @@ def _add_output(document, output: dict, appendix: Path, counters: dict[str, int]
 
 def _add_final_model(document, review: Review, min_documents: int, level: int = 1) -> None:
     document.add_heading(f"Final programme theory: {review.title}", level=level)
-    document.add_paragraph().add_run(theory.FINAL_LEGEND).italic = True
-    for heading, items in theory.final_model_sections(review, min_documents):
+    document.add_paragraph().add_run(final_theory.FINAL_LEGEND).italic = True
+    for heading, items in final_theory.final_model_sections(review, min_documents):
         document.add_heading(heading, level=level + 1)
         for status, text in items:
-            styled = theory.styled_statement(text, status, "text")
+            styled = final_theory.styled_statement(text, status, "text")
             run = document.add_paragraph(style="List Bullet").add_run(styled)
             run.font.strike = status == "unsupported"
 
@@ -587,7 +587,7 @@ def write_docx_appendix(review: Review, appendix: Path, notebooks: list[tuple[st
             elif cell.cell_type == "code":
                 for output in cell.get("outputs", []):
                     _add_output(document, output, appendix, counters)
-    if theory.final_model(review, "markdown", min_documents):
+    if final_theory.final_model(review, "markdown", min_documents):
         _add_final_model(document, review, min_documents)
     if checklists:
         document.add_heading("Reporting checklists", level=1)

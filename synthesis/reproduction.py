@@ -10,92 +10,51 @@ itself (:mod:`synthesis.consistency`) are a third kind of row, ``self-check``.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
-from synthesis import measure, prisma, screening, tallies, theory
+from synthesis import registry
 from synthesis.consistency import COLUMNS, self_checks
 from synthesis.errors import Problem, ReviewProblems
 from synthesis.review import Review, display_path
 from synthesis.yamlfile import read_yaml
-from synthesis.tables import filter_rows, percent, round_half_up
+from synthesis.tables import percent, round_half_up
 
-__all__ = ["compute", "expression_problem", "expression_problems", "reproduction_table", "status_summary",
-           "claims_computed_by", "claims_by_kind", "kind_table", "claim_audit", "coverage", "STATUSES", "KINDS"]
+__all__ = ["reproduction_table", "status_summary", "claims_computed_by", "claims_by_kind", "kind_table", "claim_audit",
+           "coverage", "expression_check", "claims_total", "STATUSES", "KINDS"]
 
 STATUSES = ("match", "mismatch", "not computable")
 KINDS = ("reproduction", "transcription", "self-check")
-MEASURE_VALUES = ("item_mean", "site_total", "mean_total", "item_mean_min", "item_mean_max", "max_total",
-                  "items_range_below", "group_mean", "items_at_bound_over")
 
 
-def _table(review: Review, name: str) -> pd.DataFrame:
-    if name == "theories":
-        return theory.theory_table(review)
-    table = review.table(name)
-    if table is None:
-        raise LookupError(f"the review has no {name}")
-    return table
+def _published_claims(review: Review) -> dict[str, dict]:
+    return {claim["id"]: claim for claim in (review.document("published.yml") or {}).get("claims") or []}
 
 
-def _split(spec: str) -> tuple[str, str]:
-    return tuple(spec.split("?", 1)) if "?" in spec else (spec, "")
+def _claim_sources(review: Review, spec: str) -> pd.DataFrame:
+    """The ``source`` of each claim a ``claims:ID+ID`` sum adds up."""
+    claims = _published_claims(review)
+    return pd.DataFrame([{"source": claims[claim_id]["source"]} for claim_id in spec.split("+") if claim_id in claims],
+                        columns=["source"])
 
 
-def _count(review, spec):
-    name, conditions = _split(spec)
-    return len(filter_rows(_table(review, name), conditions))
+def _names_two_or_more(target: str) -> bool:
+    ids = target.split("+")
+    return len(ids) >= 2 and all(ids)
 
 
-def _distinct(review, spec):
-    target, conditions = _split(spec)
-    name, column = target.rsplit(":", 1)
-    rows = filter_rows(_table(review, name), conditions)
-    return len({v for cell in rows[column] for v in (cell if isinstance(cell, list) else [cell]) if v is not None})
+@registry.computes("claims", "ID+ID[+ID...] naming claims of published.yml", parts=1, valid=_names_two_or_more,
+                   inputs=_claim_sources)
+def claims_total(review: Review, spec: str) -> float:
+    """The sum of the published values of the claims ``spec`` names (``ID+ID+...``): a sum the paper states.
 
-
-def _sum(review, spec):
-    target, conditions = _split(spec)
-    name, column = target.rsplit(":", 1)
-    return float(filter_rows(_table(review, name), conditions)[column].astype(float).sum())
-
-
-def _items(review, spec):
-    name, key = spec.rsplit(":", 1)
-    document = review.document(name)
-    if document is None:
-        raise LookupError(f"the review has no {name}")
-    return len(document.get(key) or [])
-
-
-def _percent(review, spec):
-    name, row_id = spec.rsplit(":", 1)
-    table = _table(review, name)
-    row = table[table.iloc[:, 0] == row_id]
-    if row.empty:
-        raise LookupError(f"no row {row_id!r} in {name}")
-    row = row.iloc[0]
-    if name == "coding/nodes.csv":
-        if row["published_n"] is None or pd.isna(row["published_n"]):
-            raise LookupError(f"{row_id} has no published n to compute a percentage from")
-        return percent(row["published_n"], tallies.denominator(review)[0])
-    return percent(row["n_studies"], row["denominator"])
-
-
-def _top(review, spec):
-    _, k = spec.rsplit(":", 1)
-    return "; ".join(tallies.theme_ordering(review)[: int(k)])
-
-
-def _at_least(review, spec):
-    _, threshold = spec.rsplit(":", 1)
-    return int((tallies.node_tally(review)["percent"] >= float(threshold)).sum())
-
-
-def _claims_total(review, spec):
-    """The sum of the published values of the claims ``spec`` names (``ID+ID+...``): a sum the paper states."""
-    claims = {claim["id"]: claim for claim in (review.document("published.yml") or {}).get("claims") or []}
+    Raises
+    ------
+    LookupError
+        When a claim is not in ``published.yml``; ValueError when its value is not a number.
+    """
+    claims = _published_claims(review)
     total = 0.0
     for claim_id in spec.split("+"):
         if claim_id not in claims:
@@ -107,147 +66,20 @@ def _claims_total(review, spec):
     return total
 
 
-def _measure(review, spec):
-    name, _, argument = spec.partition(":")
-    summary = review.cached("measure_item_summary", lambda: measure.item_summary(review))
-    if name == "item_mean":
-        return float(summary.set_index("item").loc[argument, "mean"])
-    if name == "site_total":
-        return float(measure.site_totals(review).set_index("site_id").loc[argument, "total"])
-    if name == "mean_total":
-        return float(summary["mean"].sum())
-    if name == "item_mean_min":
-        return float(summary["mean"].min())
-    if name == "item_mean_max":
-        return float(summary["mean"].max())
-    if name == "max_total":
-        return float(review.table("measure/items.csv")["max"].sum())
-    if name == "items_range_below":
-        return ", ".join(summary.loc[summary["range"] < float(argument), "item"])
-    if name == "items_at_bound_over":
-        # Items with more than `argument` % of the sites at the lowest or at the highest score.
-        over = (summary["at floor %"] > float(argument)) | (summary["at ceiling %"] > float(argument))
-        return ", ".join(summary.loc[over, "item"]) or "none"
-    if name == "group_mean":
-        attribute, values = argument.split("=", 1)
-        groups = measure.group_means(review, attribute, {values: values.split("|")})
-        return float(groups["mean item score"].iloc[0])
-    raise LookupError(f"unknown measure value {name!r}")
-
-
-_NAMESPACES: dict[str, Callable[[Review, str], Any]] = {
-    "count": _count, "distinct": _distinct, "sum": _sum, "items": _items, "percent": _percent, "top": _top,
-    "atleast": _at_least, "measure": _measure, "claims": _claims_total,
-    # Record-level reviews: Cohen's kappa per stage, and PRISMA counts derived from exports and decisions.
-    "kappa": screening.kappa_value, "prisma": prisma.count_value,
-}
-# What follows the namespace, for the message that explains a malformed expression.
-_SHAPES = {
-    "count": "FILE[?CONDITIONS]", "distinct": "FILE:COLUMN[?CONDITIONS]", "sum": "FILE:COLUMN[?CONDITIONS]",
-    "items": "FILE:KEY", "percent": "FILE:ROW_ID", "top": "FILE:K", "atleast": "FILE:PERCENT",
-    "measure": "NAME[:ARGUMENT] with NAME one of " + ", ".join(MEASURE_VALUES),
-    "kappa": "STAGE with STAGE one of " + ", ".join(screening.STAGES),
-    "prisma": "BOX or database=NAME", "claims": "ID+ID[+ID...] naming claims of published.yml",
-}
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def expression_problem(expression: str) -> str:
-    """What is wrong with the form of a ``computed:`` expression, or ``""`` when it is well formed.
-
-    Only the form is checked (kind, separators, conditions, numbers); whether the review holds the data the
-    expression names is found when it is computed.
-    """
-    namespace, colon, spec = str(expression).partition(":")
-    if namespace not in _NAMESPACES or not colon:
-        return f"unknown computed value {expression!r}; known kinds: {', '.join(_NAMESPACES)}"
-    target, _, conditions = spec.partition("?")
-    parts = target.split(":")
-    if namespace == "measure":
-        wrong = parts[0] not in MEASURE_VALUES
-    elif namespace == "kappa":
-        wrong = target not in screening.STAGES
-    elif namespace == "claims":
-        wrong = len(parts) != 1 or len(target.split("+")) < 2 or not all(target.split("+"))
-    elif namespace in ("count", "prisma"):
-        wrong = len(parts) != 1 or not parts[0]
-    else:
-        wrong = len(parts) != 2 or not all(parts) or (namespace in ("top", "atleast") and not _is_number(parts[1]))
-    if conditions and namespace in ("count", "distinct", "sum"):
-        wrong = wrong or any(not any(op in c for op in ("!=", "~", "=")) for c in conditions.split("&"))
-    elif conditions:
-        wrong = True
-    return f"{expression!r} is not of the form {namespace}:{_SHAPES[namespace]}" if wrong else ""
-
-
-def expression_problems(document: Any, display: str) -> list[Problem]:
-    """Malformed ``computed:`` expressions of a read ``published.yml`` (a YamlDocument), one problem each."""
-    problems = []
-    for index, claim in enumerate((document.data or {}).get("claims") or []):
-        if not isinstance(claim, dict) or not claim.get("computed"):
-            continue
-        message = expression_problem(claim["computed"])
-        if message:
-            problems.append(Problem(display, document.line_of(("claims", index, "computed")), "claims.computed",
-                                    message, "see data/README.md, 'Computed values', for the expressions"))
-    return problems
+@registry.review_check
+def expression_check(review: Review) -> list[Problem]:
+    """Malformed ``computed:`` expressions of ``published.yml``, each with its file, line and field."""
+    path = review.path / "published.yml"
+    if "published.yml" in review.invalid or not path.is_file():
+        return []
+    return registry.expression_problems(read_yaml(path), display_path(path))
 
 
 def _check_expressions(review: Review) -> None:
     """Raise the project's error, naming file, line and field, for every malformed expression."""
-    path = review.path / "published.yml"
-    if path.is_file():
-        problems = expression_problems(read_yaml(path), display_path(path))
-        if problems:
-            raise ReviewProblems(problems)
-
-
-def compute(review: Review, expression: str) -> Any:
-    """The value named by ``expression`` (see data/README.md, "Computed values").
-
-    Examples: ``count:units.csv?countries=UK``, ``percent:coding/nodes.csv:I01``,
-    ``measure:group_mean:experience=yes``.
-
-    Raises
-    ------
-    LookupError
-        When the expression is not of a known kind, or the data it needs is not in the review.
-    """
-    namespace, _, spec = expression.partition(":")
-    if namespace not in _NAMESPACES:
-        raise LookupError(f"unknown computed value {expression!r}; known kinds: {', '.join(_NAMESPACES)}")
-    return _NAMESPACES[namespace](review, spec)
-
-
-def _input_rows(review: Review, expression: str) -> pd.DataFrame:
-    """The rows (with their ``source``) whose values the expression reads."""
-    namespace, _, spec = expression.partition(":")
-    target, conditions = _split(spec)
-    if namespace == "measure":
-        return review.table("measure/scores.csv")
-    if namespace == "claims":
-        claims = {claim["id"]: claim for claim in (review.document("published.yml") or {}).get("claims") or []}
-        return pd.DataFrame([{"source": claims[claim_id]["source"]} for claim_id in target.split("+")
-                             if claim_id in claims], columns=["source"])
-    name = target if namespace == "count" else target.rsplit(":", 1)[0]
-    if namespace == "items":
-        document = review.document(name) or {}
-        items = document.get(target.rsplit(":", 1)[1]) or []
-        return pd.DataFrame([{"source": (item.get("source") if isinstance(item, dict) else None)
-                              or document.get("source", "")} for item in items], columns=["source"])
-    table = _table(review, name.split(":")[0])
-    if namespace == "percent":
-        return table[table.iloc[:, 0] == target.rsplit(":", 1)[1]]
-    if namespace in ("top", "atleast"):
-        return table[table["kind"] == "influence"] if "kind" in table else table
-    return filter_rows(table, conditions)
+    problems = expression_check(review)
+    if problems:
+        raise ReviewProblems(problems)
 
 
 def _places(source: str) -> set[str]:
@@ -286,8 +118,10 @@ def claim_audit(review: Review) -> pd.DataFrame:
         kind, claimed = claim.get("kind", ""), _places(claim["source"])
         data_from = _places(claim.get("data_from", ""))
         try:
-            inputs = _input_rows(review, claim["computed"])
+            inputs = registry.input_rows(review, claim["computed"])
         except (LookupError, KeyError, ValueError):
+            continue
+        if inputs is None:
             continue
         row_places = [_places(source) for source in inputs["source"]]
         untold = [sorted(places) for places in row_places if not any(_related(p, data_from) for p in places)]
@@ -320,8 +154,6 @@ def _shown(value: Any, decimals: int) -> str:
     return str(value)
 
 
-
-
 def _claim_row(review: Review, claim: dict) -> dict:
     published, note = claim["value"], claim.get("note", "")
     row = {"id": claim["id"], "kind": claim.get("kind", ""), "claim": claim["claim"], "source": claim["source"],
@@ -329,7 +161,7 @@ def _claim_row(review: Review, claim: dict) -> dict:
     if not claim.get("computed"):
         return {**row, "note": note or "The data behind this number is not published"}
     try:
-        value = compute(review, claim["computed"])
+        value = registry.compute(review, claim["computed"])
     except (LookupError, KeyError, ValueError) as exc:
         return {**row, "note": f"{note} ({exc})".strip()}
     if isinstance(published, (int, float)):

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from synthesis import registry
 from synthesis.errors import Problem, ReviewError, ReviewProblems
 from synthesis.paths import NOTEBOOKS_DIR
 from synthesis.schemas import FileSchema, file_schemas, read_document, read_table
@@ -40,6 +41,8 @@ class Review:
         CSV files as DataFrames by their path in the folder (``studies.csv`` ...).
     lines : dict
         For each CSV file, the line on which each of its rows starts.
+    invalid : frozenset
+        YAML files that broke their schema; checks across files skip them (their own problems come first).
     cache : dict
         Results computed from the (read-only) data that several steps share, such as the presence matrix.
     """
@@ -49,6 +52,7 @@ class Review:
     documents: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     lines: dict[str, list[int]] = field(default_factory=dict)
+    invalid: frozenset[str] = frozenset()
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -258,41 +262,21 @@ def _check_iterations(documents: dict[str, Any], tables: dict[str, pd.DataFrame]
 def check_review(path: str | Path) -> list[Problem]:
     """Every problem in a review folder, as :class:`Problem` objects (empty when it is valid).
 
+    The loader's checks (schemas, ids across files), then the checks the stages register
+    (:func:`synthesis.registry.review_check`: the exports read in full, screening, appraisal answers, computed
+    expressions).
+
     Parameters
     ----------
     path : str or Path
         The review folder.
     """
-    from synthesis.screening import screening_problems
-
     review, problems = _load(Path(path))
     if review is not None:
-        problems = sorted(set(problems + _record_file_problems(review) + screening_problems(review)
-                              + _appraisal_problems(review)))
+        for check in registry.review_checks():
+            problems = problems + check(review)
+        problems = sorted(set(problems))
     return problems
-
-
-def _appraisal_problems(review: Review) -> list[Problem]:
-    """Answers checked against the packaged appraisal tools (the rules live with the appraisal stage)."""
-    from synthesis.appraisal import answer_problems
-
-    return answer_problems(review)
-
-
-def _record_file_problems(review: Review) -> list[Problem]:
-    """Problems in the raw exports and reference lists (read in full, so only `synthesis check` does it)."""
-    from synthesis.records import read_records
-
-    problems = []
-    for folder in ("search/exports", "search/citations"):
-        for file_path in sorted((review.path / folder).glob("*")):
-            if not file_path.is_file():
-                continue
-            try:
-                problems.extend(read_records(file_path).problems)
-            except ReviewError as exc:
-                problems.append(exc.problem)
-    return [Problem(display_path(Path(p.file)), p.line, p.field, p.message, p.hint) for p in problems]
 
 
 def _check_parameters(review_yml: Any, display: str) -> list[Problem]:
@@ -346,11 +330,12 @@ def _check_cases(tables: dict[str, pd.DataFrame], displays: dict[str, str],
 _NOTES = {"README.md", "SOURCE.md", "LICENSE", "CITATION.cff"}
 
 
-def _load(path: Path) -> tuple[Review | None, list[Problem]]:
-    if not path.is_dir():
-        return None, [Problem(display_path(path), None, "", "no such review folder",
-                              "give the path of a folder holding review.yml, e.g. data/reviews/<slug>")]
-    schemas = file_schemas()
+def _read_files(path: Path, schemas: dict[str, FileSchema]) -> tuple[dict, dict, dict, dict, set, list[Problem]]:
+    """Every file of the folder that a schema names, read and validated on its own.
+
+    Returns the YAML documents, the tables, each file's display path, each table's row lines, the documents that
+    broke their schema (their checks across files wait until they are valid) and the problems found.
+    """
     problems: list[Problem] = []
     documents, tables, displays, lines = {}, {}, {}, {}
     invalid: set[str] = set()
@@ -368,22 +353,25 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
             if document is not None:
                 documents[relative] = document
                 if found:
-                    # Checked across files only once valid: its own problems say what to fix first.
                     invalid.add(relative)
         problems.extend(found)
-    known_files = set(schemas)
-    for file_path in sorted(path.rglob("*")):
-        relative = file_path.relative_to(path).as_posix()
-        if file_path.is_file() and relative not in known_files \
-                and not relative.startswith(("search/exports/", "search/citations/", "screening/exports/", ".")) \
-                and relative not in _NOTES:
-            problems.append(Problem(display_path(file_path), None, "", "not a file of the review-folder format",
-                                    "see data/README.md for the files a review folder holds; move notes to README.md"))
-    if "review.yml" not in documents:
-        if not (path / "review.yml").is_file():
-            problems.append(Problem(display_path(path / "review.yml"), None, "", "missing",
-                                    "every review folder needs review.yml; `synthesis new DIR` writes one"))
-        return None, problems
+    return documents, tables, displays, lines, invalid, problems
+
+
+def _unknown_files(path: Path, known_files: set[str]) -> list[Problem]:
+    """Files in the folder that are neither a file of the format, an export, nor a note."""
+    return [Problem(display_path(file_path), None, "", "not a file of the review-folder format",
+                    "see data/README.md for the files a review folder holds; move notes to README.md")
+            for file_path in sorted(path.rglob("*"))
+            if file_path.is_file() and (relative := file_path.relative_to(path).as_posix()) not in known_files
+            and not relative.startswith(("search/exports/", "search/citations/", "screening/exports/", "."))
+            and relative not in _NOTES]
+
+
+def _cross_file_problems(path: Path, schemas: dict[str, FileSchema], documents: dict, tables: dict,
+                         displays: dict, lines: dict, invalid: set[str]) -> list[Problem]:
+    """Ids across files, theories and their rounds, parameters, scores, cases and the slug, of the valid files."""
+    problems = []
     for relative, schema in schemas.items():
         if relative in tables:
             problems.extend(_check_references(schema, displays[relative], tables[relative], tables, lines[relative]))
@@ -396,17 +384,32 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
         problems.extend(_check_parameters(documents["review.yml"], displays["review.yml"]))
     problems.extend(_check_scores(tables, displays, lines))
     problems.extend(_check_cases(tables, displays, lines))
-    if "published.yml" in documents and "published.yml" not in invalid:
-        from synthesis.reproduction import expression_problems  # reproduction reads a loaded Review
-
-        problems.extend(expression_problems(documents["published.yml"], displays["published.yml"]))
-    meta = documents["review.yml"].data
-    if meta.get("slug") and meta["slug"] != path.name:
-        problems.append(Problem(displays["review.yml"], documents["review.yml"].line_of(("slug",)), "slug",
-                                f"{meta['slug']!r} differs from the folder name {path.name!r}",
+    review_yml = documents["review.yml"]
+    slug = review_yml.data.get("slug")
+    if slug and slug != path.name:
+        problems.append(Problem(displays["review.yml"], review_yml.line_of(("slug",)), "slug",
+                                f"{slug!r} differs from the folder name {path.name!r}",
                                 "rename the folder or the slug so that they agree"))
-    review = Review(path=path, meta=meta, documents={k: v.data for k, v in documents.items()}, tables=tables,
-                    lines=lines)
+    return problems
+
+
+def _load(path: Path) -> tuple[Review | None, list[Problem]]:
+    """The review in ``path`` (None when it has no readable review.yml) and every problem the loader finds."""
+    if not path.is_dir():
+        return None, [Problem(display_path(path), None, "", "no such review folder",
+                              "give the path of a folder holding review.yml, e.g. data/reviews/<slug>")]
+    schemas = file_schemas()
+    documents, tables, displays, lines, invalid, problems = _read_files(path, schemas)
+    problems.extend(_unknown_files(path, set(schemas)))
+    if "review.yml" not in documents:
+        if not (path / "review.yml").is_file():
+            problems.append(Problem(display_path(path / "review.yml"), None, "", "missing",
+                                    "every review folder needs review.yml; `synthesis new DIR` writes one"))
+        return None, problems
+    problems.extend(_cross_file_problems(path, schemas, documents, tables, displays, lines, invalid))
+    review = Review(path=path, meta=documents["review.yml"].data,
+                    documents={k: v.data for k, v in documents.items()}, tables=tables, lines=lines,
+                    invalid=frozenset(invalid))
     return review, sorted(set(problems))
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from synthesis.csvrows import match_columns, read_sheet_rows
 from synthesis.errors import Problem, ReviewError
+from synthesis import registry
 from synthesis.review import Review, display_path
 from synthesis.tables import round_half_up
 
@@ -57,10 +58,10 @@ def agreement(review: Review) -> pd.DataFrame:
     """Per stage and pair of reviewers: records both screened, percentage agreement, Cohen's kappa (4 decimals),
     Gwet's AC1 and Krippendorff's alpha (3 decimals), with the share of include decisions beside them.
 
-    The statistics are :func:`synthesis.agreement.agreement_statistics`; a low kappa with high agreement at a low
+    The statistics are :func:`synthesis.reliability.agreement_statistics`; a low kappa with high agreement at a low
     share of includes is the kappa paradox that AC1 avoids.
     """
-    from synthesis.agreement import agreement_statistics
+    from synthesis.reliability import agreement_statistics
 
     columns = ["stage", "reviewers", "records", "include %", "agreement %", "kappa", "Gwet's AC1",
                "Krippendorff's alpha"]
@@ -92,6 +93,8 @@ def _rounded_or_none(value: float, decimals: int, found: dict) -> float | None:
     return 1.0 if found["percent agreement"] == 100 else None
 
 
+@registry.computes("kappa", "STAGE with STAGE one of " + ", ".join(STAGES), parts=None,
+                   valid=lambda target: target in STAGES)
 def kappa_value(review: Review, stage: str) -> float:
     """Cohen's kappa at ``stage`` for the review's one pair of reviewers (for ``published.yml``'s ``kappa:STAGE``).
 
@@ -194,6 +197,7 @@ def known_records(review: Review) -> set[str] | None:
     return set(frame["record_id"])
 
 
+@registry.review_check
 def screening_problems(review: Review) -> list[Problem]:
     """Conflicts without a resolution, and decisions or resolutions naming a record that does not exist.
 

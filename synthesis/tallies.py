@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
-from synthesis.diagrams import matrix_figure  # re-exported: the notebooks draw it as tallies.matrix_figure
+from synthesis import registry
+from synthesis.diagrams import draw_presence_matrix
 from synthesis.evidence import denominator, evidence_rows, node_support
 from synthesis.review import Review
 from synthesis.tables import cell_values, percent, round_half_up
@@ -353,3 +355,67 @@ def robustness_table(review: Review, top_k: int = 5, unit: str = "document") -> 
     for column in [c for c in table.columns if c.startswith(("enter", "leave", "disappear"))]:
         table[column] = table[column].map(lambda s: ", ".join(labels.get(x, x) for x in s.split(", ")) if s else "")
     return table
+
+
+
+def matrix_figure(review: Review, unit: str = "document") -> plt.Figure | None:
+    """The presence matrix drawn as a grid of units by nodes (:func:`synthesis.diagrams.draw_presence_matrix`).
+
+    None when the review has no coding.
+    """
+    matrix = presence_matrix(review, unit)
+    if matrix.empty or not matrix.values.any():
+        return None
+    nodes = review.table("coding/nodes.csv")
+    kinds = dict(zip(nodes["node_id"], nodes["kind"])) if nodes is not None else {}
+    return draw_presence_matrix(review.title, matrix, kinds, node_labels(review), unit)
+
+# The values published claims compute from the tallies (see data/README.md, "Computed values").
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _percent_row(review: Review, spec: str) -> pd.DataFrame:
+    """The row of ``FILE:ROW_ID`` (its first column is the id)."""
+    name, row_id = spec.rsplit(":", 1)
+    table = registry.table(review, name)
+    return table[table.iloc[:, 0] == row_id]
+
+
+@registry.computes("percent", "FILE:ROW_ID", inputs=_percent_row)
+def _percent_value(review: Review, spec: str) -> float:
+    name, row_id = spec.rsplit(":", 1)
+    row = _percent_row(review, spec)
+    if row.empty:
+        raise LookupError(f"no row {row_id!r} in {name}")
+    row = row.iloc[0]
+    if name == "coding/nodes.csv":
+        if row["published_n"] is None or pd.isna(row["published_n"]):
+            raise LookupError(f"{row_id} has no published n to compute a percentage from")
+        return percent(row["published_n"], denominator(review)[0])
+    return percent(row["n_studies"], row["denominator"])
+
+
+def _ranked_rows(review: Review, spec: str) -> pd.DataFrame:
+    """The rows a ranking reads: a table's influences where it has kinds, else all its rows."""
+    table = registry.table(review, spec.rsplit(":", 1)[0])
+    return table[table["kind"] == "influence"] if "kind" in table else table
+
+
+def _numeric_second(target: str) -> bool:
+    return _is_number(target.split(":")[1])
+
+
+@registry.computes("top", "FILE:K", valid=_numeric_second, inputs=_ranked_rows)
+def _top_value(review: Review, spec: str) -> str:
+    return "; ".join(theme_ordering(review)[: int(spec.rsplit(":", 1)[1])])
+
+
+@registry.computes("atleast", "FILE:PERCENT", valid=_numeric_second, inputs=_ranked_rows)
+def _at_least_value(review: Review, spec: str) -> int:
+    return int((node_tally(review)["percent"] >= float(spec.rsplit(":", 1)[1])).sum())

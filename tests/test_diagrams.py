@@ -1,39 +1,27 @@
-"""Tests for synthesis.diagrams."""
+"""Tests for synthesis.diagrams: each figure drawn from plain data, as a stage hands it over."""
 
 import pytest
 
 from synthesis import diagrams
-from synthesis.errors import ReviewError
+
+_MECHANISMS = [("Feeling understood", 8), ("Practical help", 3)]
+_OUTCOMES = [("Less isolated", 6), ("More confident", 2)]
+_PAIRS = [(0, 0, 6), (0, 1, 2), (1, 0, 3)]
 
 
-def test_five_contexts(hackmann):
-    """APPEAR's five contexts each have links to draw."""
-    assert diagrams.contexts_with_links(hackmann) == [
-        "C-accepting", "C-personalised", "C-empowering", "C-available", "C-reciprocal"]
+def _nested():
+    return diagrams.draw_nested_cmoc("A review of peer support", "Being accepted", _MECHANISMS, _OUTCOMES, _PAIRS, 9)
 
 
-def test_line_width_follows_documents(hackmann):
-    """The thickest context-mechanism line is the one with the most papers (Empowering: effective, 8)."""
-    figure = diagrams.nested_cmoc_diagram(hackmann, "C-empowering")
-    widths = sorted((line.get_linewidth() for line in figure.axes[0].lines), reverse=True)
-    assert widths[0] == pytest.approx(0.9 * 8)
+def test_line_width_follows_documents():
+    """Each edge is as wide as its documents: the widest is the mechanism cited by the most documents."""
+    widths = sorted((line.get_linewidth() for line in _nested().axes[0].lines), reverse=True)
+    assert widths[0] == pytest.approx(0.9 * 8) and len(widths) == len(_MECHANISMS) + len(_PAIRS)
 
 
-def test_unknown_context(hackmann):
-    """A context without links is an error, not an empty picture."""
-    with pytest.raises(ReviewError, match="C-accepting"):
-        diagrams.nested_cmoc_diagram(hackmann, "T-valuing")
-
-
-def test_no_links(mcleish):
-    """A review without links has no diagrams."""
-    assert diagrams.contexts_with_links(mcleish) == []
-
-
-def test_edge_counts_sit_on_their_edges(hackmann):
+def test_edge_counts_sit_on_their_edges():
     """Every count printed in a CMOC diagram lies on a drawn edge (not beside it, not where edges cross)."""
-    figure = diagrams.nested_cmoc_diagram(hackmann, "C-empowering")
-    ax = figure.axes[0]
+    ax = _nested().axes[0]
     counts = [t for t in ax.texts if t.get_text().isdigit()]
     segments = [tuple(zip(*line.get_data())) for line in ax.lines]
     assert len(counts) == len(segments)
@@ -44,50 +32,26 @@ def test_edge_counts_sit_on_their_edges(hackmann):
         assert min(distances) < 1e-9, text.get_text()
 
 
-def test_theory_map_keeps_whole_labels(mcleish):
-    """The theory map draws every topic and theory label whole (no '...'), titled with the review's title."""
-    figure = diagrams.theory_map(mcleish)
-    texts = [" ".join(t.get_text().split()) for t in figure.axes[0].texts]
-    topics = mcleish.document("theory/initial.yml")["topics"]
-    assert all(any(topic["label"] in text for text in texts) for topic in topics)
-    assert "Peer support groups as normative narrative communities" in texts
-    assert not any("..." in text for text in texts)
-    assert mcleish.title in " ".join(t.get_text().replace("\n", " ") for t in figure.texts)
+def test_flow_diagram_says_what_is_not_reported():
+    """A count the paper does not give reads 'not reported'; a derived one is marked; reasons follow exclusions."""
+    boxes = ["database_results", "register_results", "duplicates", "excluded_automatic", "excluded_other",
+             "website_results", "organisation_results", "citations_results", "records_screened", "records_excluded",
+             "dbr_sought_reports", "dbr_notretrieved_reports", "dbr_assessed", "dbr_excluded",
+             "other_sought_reports", "other_notretrieved_reports", "other_assessed", "other_excluded",
+             "new_studies", "new_reports"]
+    counts = {box: (None, "not reported") for box in boxes}
+    counts["records_screened"] = (120, "derived")
+    figure = diagrams.draw_flow_diagram("A review", counts, {box: box.replace("_", " ") for box in boxes},
+                                        [("MEDLINE", 80), ("CINAHL", None)], {"dbr_excluded": "wrong design (4)"})
+    texts = " ".join(" ".join(t.get_text().split()) for t in figure.axes[0].texts)
+    assert "n = 120 (derived)" in texts and "MEDLINE 80, CINAHL n.r." in texts
+    assert "wrong design (4)" in texts and "n = not reported" in texts
 
 
-def test_no_theory_map_without_topics(hackmann):
-    """A review that publishes no topics of an initial theory gets no (blank) map."""
-    assert diagrams.theory_map(hackmann) is None
-
-
-def test_matrix_bands_and_grid(hackmann):
-    """The presence matrix groups nodes into context, mechanism and outcome bands, with gridlines."""
-    figure = diagrams.matrix_figure(hackmann)
-    ax = figure.axes[0]
-    bands = [t.get_text() for t in ax.texts]
-    assert bands[:3] == ["Contexts", "Mechanisms", "Outcomes"]
-    assert ax.xaxis._minor_tick_kw.get("gridOn") or any(line.get_visible() for line in ax.get_xgridlines(minor=True))
-    assert not any(label.get_text().endswith(("-", "...")) for label in ax.get_xticklabels())
-
-
-def test_prisma_text_fits_its_boxes(mcleish):
-    """Each PRISMA box's text, as rendered, lies inside its box."""
-    figure = diagrams.flow_diagram(mcleish)
-    ax = figure.axes[0]
-    renderer = figure.canvas.get_renderer()
-    boxes = [patch.get_window_extent(renderer) for patch in ax.patches if type(patch).__name__ == "Rectangle"]
-    for text in ax.texts:
-        if text.get_rotation():
-            continue
-        extent = text.get_window_extent(renderer)
-        assert any(box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1
-                   for box in boxes), text.get_text()
-    assert figure.texts[0].get_text().startswith("PRISMA 2020 flow: Community-based")
-
-
-def test_captions_and_alt_text(mcleish):
+def test_captions_and_alt_text():
     """Figures are captioned by name (cmoc_ figures by prefix); alt text carries the title and the caption."""
     assert diagrams.figure_caption("cmoc_C-accepting") == diagrams.FIGURE_CAPTIONS["cmoc_"]
     assert diagrams.figure_caption("new_plot") == "New plot."
-    alt = diagrams.figure_alt_text(diagrams.flow_diagram(mcleish), "prisma_flow")
-    assert alt.startswith("PRISMA 2020 flow: Community-based") and alt.endswith(diagrams.FIGURE_CAPTIONS["prisma_flow"])
+    alt = diagrams.figure_alt_text(_nested(), "cmoc_C-accepting")
+    assert alt.startswith("Context \u201cBeing accepted\u201d: A review of peer support")
+    assert alt.endswith(diagrams.FIGURE_CAPTIONS["cmoc_"])

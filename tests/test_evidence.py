@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from synthesis import evidence, load_review, tallies, theory
+from synthesis import evidence, final_theory, load_review, tallies
 from synthesis.scaffold import new_review
 
 from own_review import EXCERPTS, write_coded_review
@@ -26,16 +26,16 @@ def test_excerpts_are_evidence(coded_review):
 def test_excerpt_coded_theories_are_supported(coded_review):
     """A theory coded only through excerpts is kept; one with an uncoded node is refined; one with none unsupported."""
     review = load_review(coded_review)
-    table = theory.classify_theories(review).set_index("theory")
+    table = final_theory.classify_theories(review).set_index("theory")
     assert table["from the evidence"].to_dict() == {"T1": "kept", "T2": "refined", "T3": "unsupported"}
     assert table.loc["T1", "documents"] == "a2020; b2021"
-    model = theory.final_model(review, "markdown")
+    model = final_theory.final_model(review, "markdown")
     assert "~~3: Uptake alone~~" in model and "~~1:" not in model
 
 
 def test_min_documents_applies_to_the_same_counts(coded_review):
     """Raising min_documents above every count leaves no theory supported."""
-    table = theory.classify_theories(load_review(coded_review), min_documents=3)
+    table = final_theory.classify_theories(load_review(coded_review), min_documents=3)
     assert set(table["from the evidence"]) == {"unsupported"}
 
 
@@ -75,7 +75,7 @@ def test_denominator_of_a_review_without_documents(tmp_path):
 
 def test_theory_trail_reaches_the_quotes(coded_review):
     """Every excerpt behind a theory's nodes is listed with its document and quote; uncoded nodes add nothing."""
-    trail = theory.theory_evidence_trail(load_review(coded_review))
+    trail = final_theory.theory_evidence_trail(load_review(coded_review))
     t1 = trail[trail["theory"] == "T1"]
     assert sorted(t1["quote"]) == ["I could talk at home", "She knew what I meant", "She knew what I meant",
                                    "Someone who had been there"]
@@ -96,7 +96,7 @@ def test_refuting_evidence_is_counted_apart(coded_review):
     assert support.loc["M-understood", "documents"] == ["a2020"]
     assert support.loc["M-understood", "refuting"] == ["b2021"]
     assert tallies.presence_matrix(review).loc["b2021", "M-understood"] == 0
-    row = theory.classify_theories(review).set_index("theory").loc["T1"]
+    row = final_theory.classify_theories(review).set_index("theory").loc["T1"]
     assert row["refuting"] == "b2021" and row["n refuting"] == 1
 
 
@@ -104,7 +104,7 @@ def test_refuting_evidence_is_counted_apart(coded_review):
 def test_refutation_rule_sets_the_status(coded_review, rule, expected):
     """One supporting and one refuting document: outweigh and veto refute the node, ignore keeps the theory."""
     _with_directions(coded_review, {"X3": "refutes"})
-    table = theory.classify_theories(load_review(coded_review), refutation=rule).set_index("theory")
+    table = final_theory.classify_theories(load_review(coded_review), refutation=rule).set_index("theory")
     assert table.loc["T1", "from the evidence"] == expected
 
 
@@ -115,7 +115,7 @@ def test_support_outweighs_a_single_refutation(coded_review):
         sheet.write("X4,c2022,Nobody understood me,M-understood,Sheet row 5,refutes\n")
     review = load_review(coded_review)
     assert evidence.node_support(review).set_index("node_id").loc["M-understood", "refuting"] == ["c2022"]
-    status = {rule: theory.classify_theories(review, refutation=rule).set_index("theory").loc["T1", "from the evidence"]
+    status = {rule: final_theory.classify_theories(review, refutation=rule).set_index("theory").loc["T1", "from the evidence"]
               for rule in ("outweigh", "veto")}
     assert status == {"outweigh": "kept", "veto": "refined"}
 
@@ -123,7 +123,7 @@ def test_support_outweighs_a_single_refutation(coded_review):
 def test_refining_evidence_refines(coded_review):
     """Evidence that refines a node turns an otherwise kept theory into a refined one."""
     _with_directions(coded_review, {"X1": "refines"})
-    table = theory.classify_theories(load_review(coded_review)).set_index("theory")
+    table = final_theory.classify_theories(load_review(coded_review)).set_index("theory")
     assert table.loc["T1", "from the evidence"] == "refined"
 
 
@@ -132,7 +132,7 @@ def test_unknown_refutation_rule_is_the_projects_error(coded_review):
     from synthesis.errors import ReviewError
 
     with pytest.raises(ReviewError, match="outweigh, veto, ignore"):
-        theory.classify_theories(load_review(coded_review), refutation="balance")
+        final_theory.classify_theories(load_review(coded_review), refutation="balance")
 
 
 def test_memos_stand_beside_the_trail(coded_review):
@@ -141,6 +141,6 @@ def test_memos_stand_beside_the_trail(coded_review):
         "memo_id,about,node,document,excerpt,text,source\n"
         "M1,excerpt,,,X1,Home visits matter here,QDA\n"
         "M2,node,O-uptake,,,Uptake is rare,QDA\n", encoding="utf-8")
-    trail = theory.theory_evidence_trail(load_review(coded_review))
+    trail = final_theory.theory_evidence_trail(load_review(coded_review))
     x1 = trail[(trail["theory"] == "T1") & (trail["quote"] == "She knew what I meant")]
     assert set(x1["memos"]) == {"M1: Home visits matter here"}

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from synthesis import appraisal, diagrams, measure, prisma, tallies, theory
+from synthesis import appraisal, final_theory, initial_theory, measure, prisma, tallies
 from synthesis.figurecheck import figure_problems, visible_texts
 from synthesis.outputs import apply_figure_style
 from synthesis.paths import NOTEBOOKS_DIR, REVIEWS_DIR
@@ -14,10 +14,10 @@ from synthesis.review import load_review
 from synthesis.scaffold import new_review
 
 #: Every function a notebook draws a figure with (the test below keeps this list complete).
-FIGURE_FUNCTIONS = {"prisma.flow_diagram": prisma.flow_diagram, "theory.theory_map": theory.theory_map,
+FIGURE_FUNCTIONS = {"prisma.flow_diagram": prisma.flow_diagram, "initial_theory.theory_map": initial_theory.theory_map,
                     "tallies.matrix_figure": tallies.matrix_figure, "appraisal.traffic_light": appraisal.traffic_light,
                     "appraisal.summary_bars": appraisal.summary_bars, "measure.score_heatmap": measure.score_heatmap,
-                    "diagrams.nested_cmoc_diagram": diagrams.nested_cmoc_diagram}
+                    "final_theory.nested_cmoc_diagram": final_theory.nested_cmoc_diagram}
 
 # Figures drawn by other stages' modules, whose titles say what is plotted rather than the review.
 _OTHER_STAGES = {"appraisal.traffic_light", "appraisal.summary_bars", "measure.score_heatmap"}
@@ -26,8 +26,8 @@ _OTHER_STAGES = {"appraisal.traffic_light", "appraisal.summary_bars", "measure.s
 def _figures(review):
     """(name, figure) of every figure the notebooks draw for ``review``."""
     for name, function in FIGURE_FUNCTIONS.items():
-        if name == "diagrams.nested_cmoc_diagram":
-            for context in diagrams.contexts_with_links(review):
+        if name == "final_theory.nested_cmoc_diagram":
+            for context in final_theory.contexts_with_links(review):
                 yield f"cmoc_{context}", function(review, context)
         else:
             figure = function(review)

@@ -245,3 +245,18 @@ def test_exports_keep_the_database_their_file_names(tmp_path, shared):
         shutil.copy(shared / "fixtures" / "exports" / "synthesisr" / name, folder / "search" / "exports" / name)
     table = prisma.database_counts(load_review(folder))
     assert dict(zip(table["database"], table["n"])) == {"PubMed": 3, "Web of Science": 5}
+
+
+def test_prisma_text_fits_its_boxes(mcleish):
+    """Each PRISMA box's text, as rendered, lies inside its box."""
+    figure = prisma.flow_diagram(mcleish)
+    ax = figure.axes[0]
+    renderer = figure.canvas.get_renderer()
+    boxes = [patch.get_window_extent(renderer) for patch in ax.patches if type(patch).__name__ == "Rectangle"]
+    for text in ax.texts:
+        if text.get_rotation():
+            continue
+        extent = text.get_window_extent(renderer)
+        assert any(box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1
+                   for box in boxes), text.get_text()
+    assert figure.texts[0].get_text().startswith("PRISMA 2020 flow: Community-based")

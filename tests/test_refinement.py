@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from synthesis import load_review, refinement, theory
+from synthesis import final_theory, load_review, refinement
 from synthesis.review import check_review
 
 from own_review import EXCERPTS, write_coded_review
@@ -83,8 +83,8 @@ def test_trail_reaches_quotes_of_every_change(refined_review):
 def test_statuses_follow_the_evidence_directions(refined_review):
     """With X2 refuting C-home, the evidence refines T1 (outweigh) and keeps it when refutation is ignored."""
     review = load_review(refined_review)
-    assert theory.classify_theories(review).set_index("theory").loc["T1", "from the evidence"] == "refined"
-    assert theory.classify_theories(review, refutation="ignore").set_index("theory").loc[
+    assert final_theory.classify_theories(review).set_index("theory").loc["T1", "from the evidence"] == "refined"
+    assert final_theory.classify_theories(review, refutation="ignore").set_index("theory").loc[
         "T1", "from the evidence"] == "kept"
 
 

@@ -109,9 +109,9 @@ def test_latex_columns_sized_to_content():
                     reason="no TeX installation (apt-get install texlive-latex-recommended texlive-latex-extra)")
 def test_latex_tables_compile(tmp_path, mcleish):
     """A real table (the perinatal CMOCs, long text with symbols) compiles with the preamble written beside it."""
-    from synthesis import theory
+    from synthesis import initial_theory
 
-    report.write_table_formats(theory.cmoc_table(mcleish), "cmocs", tmp_path, "Table 1. The CMOCs.")
+    report.write_table_formats(initial_theory.cmoc_table(mcleish), "cmocs", tmp_path, "Table 1. The CMOCs.")
     (tmp_path / "main.tex").write_text("\\documentclass{article}\n\\input{preamble}\n\\begin{document}\n"
                                        "\\input{cmocs}\n\\end{document}\n")
     result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"], cwd=tmp_path,

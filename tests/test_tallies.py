@@ -124,3 +124,13 @@ def test_case_variables_are_tallied_like_attributes(tmp_path):
         "K2,setting,ward,c2022,QDA\n", encoding="utf-8")
     table = tallies.unit_tallies(load_review(folder), ["setting"]).set_index("value")
     assert table.loc["home", "coded in"] == "2 of 3 (67%)" and table.loc["ward", "n"] == 1
+
+
+def test_matrix_bands_and_grid(hackmann):
+    """The presence matrix groups nodes into context, mechanism and outcome bands, with gridlines."""
+    figure = tallies.matrix_figure(hackmann)
+    ax = figure.axes[0]
+    bands = [t.get_text() for t in ax.texts]
+    assert bands[:3] == ["Contexts", "Mechanisms", "Outcomes"]
+    assert ax.xaxis._minor_tick_kw.get("gridOn") or any(line.get_visible() for line in ax.get_xgridlines(minor=True))
+    assert not any(label.get_text().endswith(("-", "...")) for label in ax.get_xticklabels())

@@ -1,57 +1,22 @@
-"""Tests for synthesis.theory."""
+"""Tests for synthesis.final_theory."""
 
 import pytest
 
-from synthesis import load_review, theory
+from synthesis import final_theory, load_review
 from synthesis.errors import ReviewError
-
-
-def test_area_counts_expose_the_positive_theories_gap(mcleish):
-    """McLeish states 13 positive CMOCs but numbers 14-24 (11); the table says they disagree."""
-    table = theory.area_counts(mcleish).set_index("area")
-    assert table.loc["Positive impact on mothers", ["stated by the paper", "numbered theories", "agree"]].tolist() == \
-        [13, 11, "no"]
-    assert table.loc["Take-up of peer support", "agree"] == "yes"
 
 
 def test_unsupported_theories_are_struck_through(mcleish):
     """The two hypothesised negative theories without evidence are set in strikethrough."""
-    final = theory.final_status(mcleish).set_index("theory")
+    final = final_theory.final_status(mcleish).set_index("theory")
     assert final.loc["NX1", "as set in the final model"].startswith("~~")
     assert final.loc["T1", "status"] == "in final model"
 
 
 def test_styles():
     """New theories are set in capitals; strikethrough renders per format."""
-    assert theory.styled_statement("a b", "new") == "A B"
-    assert theory.styled_statement("x", "unsupported", "html") == "<s>x</s>"
-
-
-def test_element_inventory_counts_shared_elements(mcleish):
-    """An outcome shared by several take-up theories lists them all."""
-    inventory = theory.element_inventory(mcleish)
-    row = inventory[inventory["text"] == "Takes up peer support"].iloc[0]
-    assert row["n theories"] == 8
-
-
-def test_sources_list_theories_drawing_on_them(mcleish):
-    """The register shows which theories draw on each middle-range theory."""
-    sources = theory.theory_sources(mcleish).set_index("source_id")
-    assert sources.loc["helper-therapy", "theories"] == "20"
-
-
-def test_review_without_initial_theories(hackmann, ibrahim):
-    """Reviews that publish no initial theories give empty tables, a note and no map."""
-    assert theory.cmoc_table(ibrahim).empty and theory.theory_map(ibrahim) is None
-    assert "not published" in theory.initial_theory_note(hackmann)
-    assert set(theory.theory_table(hackmann)["status"]) == {"in final model"}
-
-
-def test_theory_map_has_every_topic(mcleish):
-    """The map draws a label for every topic."""
-    figure = theory.theory_map(mcleish)
-    labels = [t.get_text() for t in figure.axes[0].texts]
-    assert sum("[" in label for label in labels) == 22
+    assert final_theory.styled_statement("a b", "new") == "A B"
+    assert final_theory.styled_statement("x", "unsupported", "html") == "<s>x</s>"
 
 
 _TESTED_THEORY = """\
@@ -78,7 +43,7 @@ def tested_review(review_copy):
 
 def test_classify_from_evidence(tested_review):
     """With 15 documents needed: all nodes supported kept, some refined, none unsupported, unnamed contexts new."""
-    table = theory.classify_theories(tested_review, min_documents=15).set_index("theory")
+    table = final_theory.classify_theories(tested_review, min_documents=15).set_index("theory")
     assert table.loc["K", "from the evidence"] == "kept"
     assert table.loc["R", "from the evidence"] == "refined"
     assert table.loc["U", "from the evidence"] == "unsupported"
@@ -90,28 +55,52 @@ def test_classify_from_evidence(tested_review):
 
 def test_support_threshold_changes_the_result(tested_review):
     """Lowering the threshold to 13 documents turns the partly supported theory into a kept one."""
-    table = theory.classify_theories(tested_review, min_documents=13).set_index("theory")
+    table = final_theory.classify_theories(tested_review, min_documents=13).set_index("theory")
     assert table.loc["R", "from the evidence"] == "kept"
     assert "C-personalised" in table.index
     with pytest.raises(ReviewError, match="min_documents"):
-        theory.classify_theories(tested_review, min_documents=0)
+        final_theory.classify_theories(tested_review, min_documents=0)
 
 
 def test_paper_status_wins_and_is_compared(hackmann):
     """Where final.yml states a status it is final, with the evidence beside it; 'in final model' is not compared."""
-    table = theory.classify_theories(hackmann).set_index("theory")
+    table = final_theory.classify_theories(hackmann).set_index("theory")
     assert set(table["basis"]) == {"the paper"} and set(table["agree"]) == {""}
     assert table.loc["APPEAR-accepting", "n documents"] == 18
 
 
 def test_final_model_in_every_format(mcleish):
     """The final model strikes the two unsupported negatives in Markdown, HTML and LaTeX, escaping as it goes."""
-    markdown = theory.final_model(mcleish, "markdown")
+    markdown = final_theory.final_model(mcleish, "markdown")
     assert markdown.count("~~") == 4 and "## Take-up of peer support" in markdown
-    assert theory.final_model(mcleish, "html").count("<s>") == 2
-    latex = theory.final_model(mcleish, "latex")
+    assert final_theory.final_model(mcleish, "html").count("<s>") == 2
+    latex = final_theory.final_model(mcleish, "latex")
     assert latex.count("\\sout{") == 2 and "ulem" in latex
-    assert theory.styled_statement("50% & more_", "kept", "latex") == "50\\% \\& more\\_"
-    assert theory.styled_statement("a < b", "new", "html") == "A &lt; B"
+    assert final_theory.styled_statement("50% & more_", "kept", "latex") == "50\\% \\& more\\_"
+    assert final_theory.styled_statement("a < b", "new", "html") == "A &lt; B"
     with pytest.raises(ValueError):
-        theory.final_model(mcleish, "rtf")
+        final_theory.final_model(mcleish, "rtf")
+
+
+def test_five_contexts(hackmann):
+    """APPEAR's five contexts each have links to draw."""
+    assert final_theory.contexts_with_links(hackmann) == [
+        "C-accepting", "C-personalised", "C-empowering", "C-available", "C-reciprocal"]
+
+
+def test_line_width_follows_documents(hackmann):
+    """The thickest context-mechanism line is the one with the most papers (Empowering: effective, 8)."""
+    figure = final_theory.nested_cmoc_diagram(hackmann, "C-empowering")
+    widths = sorted((line.get_linewidth() for line in figure.axes[0].lines), reverse=True)
+    assert widths[0] == pytest.approx(0.9 * 8)
+
+
+def test_unknown_context(hackmann):
+    """A context without links is an error, not an empty picture."""
+    with pytest.raises(ReviewError, match="C-accepting"):
+        final_theory.nested_cmoc_diagram(hackmann, "T-valuing")
+
+
+def test_no_links(mcleish):
+    """A review without links has no nested CMOC diagrams."""
+    assert final_theory.contexts_with_links(mcleish) == []

@@ -1,123 +1,28 @@
-"""Programme theory: CMOCs by area and topic, their elements, the theories they draw on, and their final status."""
+"""The final programme theory (stage 04): each theory's status from the coding evidence, the final model set in
+the paper's typographic convention, and the trail from a status to the words in the documents."""
 
 from __future__ import annotations
 
 import html
 import re
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
-from synthesis.diagrams import theory_map  # re-exported: the notebooks draw the map as theory.theory_map
+from synthesis.diagrams import draw_nested_cmoc
 from synthesis.errors import ReviewError
 from synthesis.evidence import documents_for, evidence_rows, node_support
+from synthesis.initial_theory import theory_table
 from synthesis.review import Review
-from synthesis.wording import basis_word, is_published, missing
+from synthesis.wording import basis_word, missing
 
-__all__ = ["theory_table", "theories_by_topic", "area_counts", "element_inventory", "theory_sources",
-           "classify_theories", "final_status", "styled_statement", "final_model_sections",
-           "final_model", "FINAL_LEGEND", "theory_map",
-           "cmoc_table", "status_counts", "initial_theory_note", "FINAL_FORMATS", "theory_evidence_trail",
-           "REFUTATION_RULES"]
+__all__ = ["classify_theories", "final_status", "styled_statement", "final_model_sections", "final_model",
+           "FINAL_LEGEND", "status_counts", "FINAL_FORMATS", "theory_evidence_trail", "REFUTATION_RULES",
+           "contexts_with_links", "nested_cmoc_diagram", "diagrams_sentence"]
+
 
 _STYLE = {"kept": "normal", "refined": "normal", "in final model": "normal", "unsupported": "strikethrough",
           "new": "capitals"}
-
-
-def theory_table(review: Review) -> pd.DataFrame:
-    """One row per theory of the initial model, joined with its topic, area and final status.
-
-    Returns an empty table (with the columns) when the review publishes no initial theories.
-    """
-    columns = ["id", "label", "area", "topic", "topic_label", "statement", "contexts", "mechanisms", "outcomes",
-               "partial", "sources", "status", "source"]
-    initial = review.document("theory/initial.yml") or {}
-    topics = {t["id"]: t for t in initial.get("topics") or []}
-    final = {t["id"]: t for t in (review.document("theory/final.yml") or {}).get("theories") or []}
-    rows = []
-    for theory in initial.get("theories") or []:
-        topic = topics.get(theory["topic"], {})
-        mechanisms = ["; ".join(filter(None, (m.get("resource"), m.get("reasoning"))))
-                      for m in theory.get("mechanisms") or []]
-        rows.append({
-            "id": theory["id"], "label": theory.get("label", theory["id"]), "area": topic.get("area", ""),
-            "topic": theory["topic"], "topic_label": topic.get("label", ""),
-            "statement": theory.get("statement", ""), "contexts": theory.get("contexts") or [],
-            "mechanisms": mechanisms, "outcomes": theory.get("outcomes") or [],
-            "partial": bool(theory.get("partial", False)), "sources": theory.get("sources") or [],
-            "status": final.get(theory["id"], {}).get("status", "not assessed"), "source": theory["source"]})
-    for theory_id, theory in final.items():
-        # Final theories missing from the initial model: new ones, and those whose origin the paper leaves unsaid.
-        if theory["status"] in ("new", "in final model") and theory_id not in {r["id"] for r in rows}:
-            rows.append({"id": theory_id, "label": theory.get("label", theory_id), "area": "", "topic": "",
-                         "topic_label": "", "statement": theory.get("statement", ""), "contexts": [],
-                         "mechanisms": [], "outcomes": [], "partial": False, "sources": [], "status": theory["status"],
-                         "source": theory["source"]})
-    return pd.DataFrame(rows, columns=columns)
-
-
-def theories_by_topic(review: Review) -> pd.DataFrame:
-    """Topics in the paper's order with the theories under each and how many of their elements are published."""
-    table = theory_table(review)
-    initial = review.document("theory/initial.yml") or {}
-    rows = []
-    for topic in initial.get("topics") or []:
-        members = table[table["topic"] == topic["id"]]
-        published = members.apply(lambda r: bool(r["contexts"] or r["mechanisms"] or r["outcomes"]), axis=1)
-        rows.append({"area": topic["area"], "topic": topic["label"],
-                     "theories": ", ".join(members["label"]), "n": len(members),
-                     "with published C, M or O": int(published.sum()) if len(members) else 0})
-    return pd.DataFrame(rows, columns=["area", "topic", "theories", "n", "with published C, M or O"])
-
-
-def area_counts(review: Review) -> pd.DataFrame:
-    """Per area, the number of CMOCs the paper states beside the number of theories it numbers.
-
-    Theories with status ``unsupported`` are not counted, as they are not in the final model.
-    """
-    table = theory_table(review)
-    initial = review.document("theory/initial.yml") or {}
-    rows = []
-    for area in initial.get("areas") or []:
-        in_model = table[(table["area"] == area["id"]) & (table["status"] != "unsupported")]
-        stated = area.get("published_count")
-        rows.append({"area": area["label"], "stated by the paper": "not stated" if stated is None else stated,
-                     "numbered theories": len(in_model),
-                     "agree": "" if stated is None else "yes" if stated == len(in_model) else "no",
-                     "source": area["source"]})
-    table = pd.DataFrame(rows, columns=["area", "stated by the paper", "numbered theories", "agree", "source"])
-    # One's own review states no counts to compare with: only the theories it numbers.
-    return table if is_published(review) else table.drop(columns=["stated by the paper", "agree"])
-
-
-def element_inventory(review: Review) -> pd.DataFrame:
-    """Every context, mechanism and outcome stated for the theories, with the theories that use it."""
-    table = theory_table(review)
-    uses: dict[tuple[str, str], list[str]] = {}
-    for row in table.to_dict("records"):
-        for kind in ("contexts", "mechanisms", "outcomes"):
-            for element in row[kind]:
-                uses.setdefault((kind[:-1], element), []).append(row["label"])
-    rows = [{"element": kind, "text": text, "theories": ", ".join(labels), "n theories": len(labels)}
-            for (kind, text), labels in uses.items()]
-    order = {"context": 0, "mechanism": 1, "outcome": 2}
-    result = pd.DataFrame(rows, columns=["element", "text", "theories", "n theories"])
-    if result.empty:
-        return result
-    result["_order"] = result["element"].map(order)
-    return result.sort_values(["_order", "n theories", "text"], ascending=[True, False, True],
-                              kind="stable").drop(columns="_order").reset_index(drop=True)
-
-
-def theory_sources(review: Review) -> pd.DataFrame:
-    """The register of middle-range and substantive theories (and other sources) with the theories drawing on each."""
-    sources = review.table("theory/sources.csv")
-    if sources is None:
-        return pd.DataFrame(columns=["source_id", "kind", "name", "ref_number", "used_for", "theories"])
-    table = theory_table(review)
-    drawn = {sid: [r["label"] for r in table.to_dict("records") if sid in r["sources"]] for sid in sources["source_id"]}
-    shown = sources[["source_id", "kind", "name", "ref_number", "used_for"]].copy()
-    shown["theories"] = shown["source_id"].map(lambda s: ", ".join(drawn[s]))
-    return shown.fillna("").reset_index(drop=True)
 
 
 _LATEX_SPECIAL = re.compile(r"([&%$#_{}~^\\])")
@@ -321,18 +226,6 @@ def final_model(review: Review, fmt: str = "markdown", min_documents: int = 1, r
     return "\n\n".join(parts) + "\n"
 
 
-def cmoc_table(review: Review) -> pd.DataFrame:
-    """The CMOCs with their published elements, one row per theory (lists joined for reading)."""
-    table = theory_table(review)
-    if table.empty:
-        return pd.DataFrame(columns=["theory", "topic", "context", "mechanism", "outcome", "partial", "source"])
-    joined = lambda items: "; ".join(items) if items else "not reported"
-    return pd.DataFrame({"theory": table["label"], "topic": table["topic_label"],
-                         "context": table["contexts"].map(joined), "mechanism": table["mechanisms"].map(joined),
-                         "outcome": table["outcomes"].map(joined), "partial": table["partial"],
-                         "source": table["source"]})
-
-
 def status_counts(review: Review, min_documents: int = 1, refutation: str = "outweigh") -> pd.DataFrame:
     """How many theories ended in each status, with the typographic convention that marks it."""
     table = final_status(review, min_documents=min_documents, refutation=refutation).rename(columns={"theory": "id"})
@@ -342,14 +235,6 @@ def status_counts(review: Review, min_documents: int = 1, refutation: str = "out
     counts.columns = ["theories", "ids"]
     counts["set in"] = [_STYLE.get(s, "normal") for s in counts.index]
     return counts.reset_index()
-
-
-def initial_theory_note(review: Review) -> str:
-    """Why a review shows no initial theories (its own note), for the notebooks' plain sentence."""
-    initial = review.document("theory/initial.yml") or {}
-    if initial.get("note"):
-        return initial["note"].strip()
-    return missing(review, "theories_by_topic")
 
 
 def _memo_index(review: Review) -> dict[tuple[str, str], list[str]]:
@@ -398,3 +283,52 @@ def theory_evidence_trail(review: Review) -> pd.DataFrame:
                              "via": record["via"],
                              "memos": " | ".join(dict.fromkeys(m for key in about for m in memos.get(key, [])))})
     return pd.DataFrame(rows, columns=columns).drop_duplicates().reset_index(drop=True)
+
+
+def contexts_with_links(review: Review) -> list[str]:
+    """Node ids of the contexts that have at least one mechanism-outcome link, in the paper's order."""
+    links = review.table("coding/links.csv")
+    nodes = review.table("coding/nodes.csv")
+    if links is None or nodes is None:
+        return []
+    linked = set(links["context"])
+    return [n for n in nodes.loc[nodes["kind"] == "context", "node_id"] if n in linked]
+
+
+def _documents(frame: pd.DataFrame) -> int:
+    """Distinct documents cited across the links of ``frame``."""
+    return len({d for docs in frame["documents"] for d in docs})
+
+
+def nested_cmoc_diagram(review: Review, context_id: str) -> plt.Figure:
+    """The nested CMOCs of one context (:func:`synthesis.diagrams.draw_nested_cmoc`), each mechanism and outcome
+    with the distinct documents cited for it, most cited first.
+
+    Raises
+    ------
+    ReviewError
+        When ``coding/links.csv`` has no link for the context.
+    """
+    links = review.table("coding/links.csv")
+    chosen = links[links["context"] == context_id] if links is not None else pd.DataFrame()
+    if chosen.empty:
+        raise ReviewError("coding/links.csv", f"no links for context {context_id!r}", field="context",
+                          hint="draw one of " + ", ".join(contexts_with_links(review)))
+    labels = review.table("coding/nodes.csv").set_index("node_id")["label"]
+    counts = {kind: {node: _documents(chosen[chosen[kind] == node]) for node in set(chosen[kind])}
+              for kind in ("mechanism", "outcome")}
+    mechanisms = sorted(counts["mechanism"], key=lambda m: (-counts["mechanism"][m], m))
+    outcomes = sorted(counts["outcome"], key=lambda o: (-counts["outcome"][o], o))
+    pairs = [(mechanisms.index(mechanism), outcomes.index(outcome), _documents(group))
+             for (mechanism, outcome), group in chosen.groupby(["mechanism", "outcome"], sort=True)]
+    return draw_nested_cmoc(review.title, labels[context_id],
+                            [(labels[m], counts["mechanism"][m]) for m in mechanisms],
+                            [(labels[o], counts["outcome"][o]) for o in outcomes], pairs, _documents(chosen))
+
+
+def diagrams_sentence(review: Review) -> str:
+    """How many nested CMOC diagrams the review has, or why it has none."""
+    count = len(contexts_with_links(review))
+    if count:
+        return f"{count} nested CMOC diagram(s), one per context with published links."
+    return missing(review, "nested_cmoc")
