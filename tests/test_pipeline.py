@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from synthesis.errors import ReviewError
+from synthesis.outputs import FIGURE_FORMATS
 from synthesis.pipeline import (
     NOTEBOOKS,
     RunFailed,
@@ -100,7 +101,9 @@ def test_a_failed_review_does_not_stop_the_others(outputs, review_copy):
     (broken / "review.yml").write_text((broken / "review.yml").read_text() + "junk: [\n")
     root = outputs.with_name(f"partial-{os.getpid()}")  # as deep as the session's run: the same review path
     with pytest.raises(RunFailed) as raised:
-        run_reviews([str(broken), "perinatal-peer-support"], ["02_initial_theory"], out_root=root)
+        # The figure formats the session's report run asked for, so that the notebooks can be compared.
+        run_reviews([str(broken), "perinatal-peer-support"], ["02_initial_theory"], out_root=root,
+                    overrides={"figure_formats": ",".join(FIGURE_FORMATS)})
     assert raised.value.written == [root / "perinatal-peer-support"] and list(raised.value.failures) == [str(broken)]
     assert str(raised.value).startswith("1 of 2 review(s) failed; the outputs of the others were written:\n  ")
     assert "review.yml" in str(raised.value) and "not valid YAML" in str(raised.value)
