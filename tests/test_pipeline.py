@@ -132,7 +132,7 @@ def test_two_runs_at_once_do_not_corrupt_each_other(outputs):
     """
     together = outputs.with_name(f"together-{os.getpid()}")  # as deep as the session's run: the same review path
     command = [sys.executable, "-m", "synthesis.cli", "run", "perinatal-peer-support", "--notebooks", "02",
-               "--out", str(together)]
+               "-p", f"figure_formats={','.join(FIGURE_FORMATS)}", "--out", str(together)]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], results
