@@ -11,14 +11,13 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from synthesis.diagrams import figure_alt_text, figure_caption
-from synthesis.outputs import apply_figure_style, configure_display, save_figure, save_table
-from synthesis.tables import readable, table_caption
+from synthesis.errors import ReviewError
+from synthesis.outputs import FIGURE_FORMATS, apply_figure_style, configure_display, save_figure, save_table
 from synthesis.paths import OUTPUTS_DIR, resolve_review
 from synthesis.review import Review, load_review
+from synthesis.tables import readable, table_caption
 
-__all__ = ["open_review", "output_folder", "show", "show_figure", "say", "summary", "save_records"]
-
-_OUTPUT_DIRS: dict[str, Path] = {}
+__all__ = ["Page", "open_review", "summary"]
 
 
 class _Note(Markdown):
@@ -62,7 +61,52 @@ class _Figure:
         return f"[figure] {self.caption}"
 
 
-def open_review(review: str, output_dir: str = "") -> Review:
+class Page:
+    """One notebook's run on a review: the review, the folder its tables and figures go to, and what shows them.
+
+    Parameters
+    ----------
+    review : Review
+        The loaded review.
+    output_dir : Path
+        Where ``tables/``, ``figures/`` and ``records/`` are written.
+    figure_formats : tuple of str
+        The files each figure is saved as (always including the PNG shown).
+    """
+
+    def __init__(self, review: Review, output_dir: Path, figure_formats: tuple[str, ...]) -> None:
+        self.review, self.output_dir, self.figure_formats = review, output_dir, figure_formats
+
+    def say(self, text: str) -> None:
+        """Show a sentence of narrative computed from the data (Markdown); nothing for an empty one."""
+        if text:
+            display(_Note(text))
+
+    def show(self, table: pd.DataFrame, name: str | None = None, empty: str = "Nothing to show.") -> None:
+        """Save ``table`` as ``tables/<name>.csv`` and ``.md`` and show it with its caption
+        (:func:`synthesis.tables.table_caption`), or show ``empty`` when it has no rows."""
+        if table is None or table.empty:
+            display(_Note(f"*{empty}*"))
+            return
+        if name:
+            save_table(table, name, self.output_dir)
+        display(_Table(table, name, table_caption(name) if name else ""))
+
+    def show_figure(self, figure: plt.Figure | None, name: str, empty: str = "No figure for this review.") -> None:
+        """Save ``figure`` under ``figures/`` in this run's formats and show the PNG with its caption and alt text
+        (:func:`synthesis.diagrams.figure_caption`), or show ``empty``."""
+        if figure is None:
+            display(_Note(f"*{empty}*"))
+            return
+        save_figure(figure, name, self.output_dir, self.figure_formats)
+        # Show the PNG just written rather than rendering the figure a second time for the inline backend.
+        png = self.output_dir / "figures" / f"{name}.png"
+        display(_Figure(png.read_bytes(), name, int(figure.get_figwidth() * 100), figure_caption(name),
+                        figure_alt_text(figure, name)))
+        plt.close(figure)
+
+
+def open_review(review: str, output_dir: str = "", figure_formats: str = "png") -> Page:
     """Load and validate the review a notebook was given, set display options, and show what it is.
 
     Parameters
@@ -71,18 +115,26 @@ def open_review(review: str, output_dir: str = "") -> Review:
         A review folder, or the slug of an example review.
     output_dir : str
         Where tables and figures go; empty for ``outputs/<slug>/`` in the project.
+    figure_formats : str
+        Comma-separated files each figure is saved as: png, svg, pdf (the PNG is always written, since it is
+        what the notebook shows; ``synthesis report`` asks for all three, for the appendix).
+
+    Returns
+    -------
+    Page
+        What the notebook's cells show their results with; its ``review`` is the loaded review.
     """
+    formats = tuple(part.strip().lower() for part in figure_formats.split(",") if part.strip())
+    unknown = sorted(set(formats) - set(FIGURE_FORMATS))
+    if unknown:
+        raise ReviewError("figure_formats", f"{unknown[0]!r} is not a figure format", field="figure_formats",
+                          hint="use png, svg and pdf, comma-separated")
     configure_display()
     apply_figure_style()
     loaded = load_review(resolve_review(review))
-    _OUTPUT_DIRS["current"] = Path(output_dir) if output_dir else OUTPUTS_DIR / loaded.slug
     display(_Note(summary(loaded)))
-    return loaded
-
-
-def output_folder() -> Path:
-    """The output folder of the review opened last."""
-    return _OUTPUT_DIRS["current"]
+    return Page(loaded, Path(output_dir) if output_dir else OUTPUTS_DIR / loaded.slug,
+                tuple(f for f in FIGURE_FORMATS if f == "png" or f in formats))
 
 
 def summary(review: Review) -> str:
@@ -91,45 +143,3 @@ def summary(review: Review) -> str:
     return (f"**{meta['title']}**  \n{meta['citation']}  \n\n"
             f"*Question:* {meta['question']}  \n*Method:* {meta['method'].strip()}  \n"
             f"*Counting unit:* {meta['unit']}. {meta.get('unit_note', '')}")
-
-
-def say(text: str) -> None:
-    """Show a sentence of narrative computed from the data (Markdown)."""
-    display(_Note(text))
-
-
-def show(table: pd.DataFrame, name: str | None = None, empty: str = "Nothing to show.") -> None:
-    """Save ``table`` as ``tables/<name>.csv`` and ``.md`` and show it with its caption
-    (:func:`synthesis.tables.table_caption`), or show ``empty`` when it has no rows."""
-    if table is None or table.empty:
-        display(_Note(f"*{empty}*"))
-        return
-    if name:
-        save_table(table, name, output_folder())
-    display(_Table(table, name, table_caption(name) if name else ""))
-
-
-def show_figure(figure: plt.Figure | None, name: str, empty: str = "No figure for this review.") -> None:
-    """Save ``figure`` as SVG, PNG and PDF under ``figures/`` and show it with its caption and alt text
-    (:func:`synthesis.diagrams.figure_caption`), or show ``empty``."""
-    if figure is None:
-        display(_Note(f"*{empty}*"))
-        return
-    save_figure(figure, name, output_folder())
-    # Show the PNG just written rather than rendering the figure a second time for the inline backend.
-    png = output_folder() / "figures" / f"{name}.png"
-    display(_Figure(png.read_bytes(), name, int(figure.get_figwidth() * 100), figure_caption(name),
-                    figure_alt_text(figure, name)))
-    plt.close(figure)
-
-
-def save_records(records: pd.DataFrame, name: str) -> None:
-    """Write records as ``records/<name>.ris`` and ``.csv`` in the output folder and say how many."""
-    from synthesis.records import write_records_csv, write_ris
-
-    if records.empty:
-        return
-    folder = output_folder() / "records"
-    write_ris(records, folder / f"{name}.ris")
-    write_records_csv(records, folder / f"{name}.csv")
-    say(f"{len(records)} records written to `records/{name}.ris` and `.csv` (RIS for a reference manager).")

@@ -83,18 +83,23 @@ def save_table(table: pd.DataFrame, name: str, output_dir: str | Path | None) ->
     return table
 
 
-def save_figure(figure: plt.Figure | None, name: str, output_dir: str | Path | None) -> plt.Figure | None:
-    """Write ``figure`` as ``figures/<name>.svg``, ``.png`` and ``.pdf`` (no dates, fixed ids, SVG text as
+#: Each file a figure can be saved as, with the metadata that would change from run to run left out.
+FIGURE_FORMATS = {"svg": {"Date": None}, "png": {"Software": None},
+                  "pdf": {"CreationDate": None, "ModDate": None, "Producer": None}}
+
+
+def save_figure(figure: plt.Figure | None, name: str, output_dir: str | Path | None,
+                formats: tuple[str, ...] = tuple(FIGURE_FORMATS)) -> plt.Figure | None:
+    """Write ``figure`` as ``figures/<name>.<format>`` for each of ``formats`` (no dates, fixed ids, SVG text as
     text); return it."""
     if figure is None or not output_dir:
         return figure
     folder = Path(output_dir) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     with matplotlib.rc_context(FIGURE_STYLE):
-        for extension, metadata in (("svg", {"Date": None}), ("png", {"Software": None}),
-                                    ("pdf", {"CreationDate": None, "ModDate": None, "Producer": None})):
+        for extension in formats:
             buffer = io.BytesIO()
-            figure.savefig(buffer, format=extension, metadata=metadata, dpi=150)
+            figure.savefig(buffer, format=extension, metadata=FIGURE_FORMATS[extension], dpi=150)
             write_bytes_atomic(folder / f"{name}.{extension}", buffer.getvalue())
     return figure
 

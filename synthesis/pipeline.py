@@ -26,7 +26,7 @@ from packaging.utils import canonicalize_name
 
 from synthesis import __version__
 from synthesis.errors import Problem, ReviewError, ReviewProblems
-from synthesis.outputs import make_folder_atomic, write_text_atomic
+from synthesis.outputs import FIGURE_FORMATS, make_folder_atomic, write_text_atomic
 from synthesis.paths import IN_CHECKOUT, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, PROJECT_VARIABLE, resolve_review
 from synthesis.report import build_appendix
 from synthesis.reproduction import reproduction_table
@@ -406,7 +406,10 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
     notebooks = notebooks or list(NOTEBOOKS)
     out_root = Path(out_root) if out_root else OUTPUTS_DIR
     report = progress or (lambda line: None)
-    plans, failures = _plan_all(list(map(str, reviews)), notebooks, overrides or {}, out_root, report)
+    overrides = dict(overrides or {})
+    if appendix:  # the appendix gives every figure in each format; a plain run writes the PNG it shows
+        overrides["figure_formats"] = ",".join(FIGURE_FORMATS)
+    plans, failures = _plan_all(list(map(str, reviews)), notebooks, overrides, out_root, report)
     if plans:
         out_root.mkdir(parents=True, exist_ok=True)
     stagings = {review: make_folder_atomic(out_root, f".{plan.review.slug}.")

@@ -25,7 +25,7 @@ from synthesis.textfile import decode_export
 
 __all__ = ["RECORD_FIELDS", "ImportResult", "detect_format", "read_records", "read_many", "combine_results",
            "normalise_doi", "first_year", "records_frame", "write_records_csv", "write_ris", "write_bibtex", "FORMATS",
-           "compare_imports", "export_problems"]
+           "compare_imports", "export_problems", "save_record_files"]
 
 #: The normalised record schema every reader produces (lists are joined with "; " in CSV).
 RECORD_FIELDS = ["record_id", "source_file", "line", "database", "format", "type", "title", "authors", "year",
@@ -850,6 +850,17 @@ def write_records_csv(frame: pd.DataFrame, path: str | Path) -> None:
     from synthesis.outputs import write_text_atomic
 
     write_text_atomic(Path(path), frame[RECORD_FIELDS].to_csv(index=False, lineterminator="\n"))
+
+
+def save_record_files(frame: pd.DataFrame, folder: str | Path, name: str) -> str:
+    """Write records as ``records/<name>.ris`` (for a reference manager) and ``.csv`` under ``folder``; return the
+    sentence a notebook shows about them (empty when there are none, and nothing is written)."""
+    if frame.empty:
+        return ""
+    target = Path(folder) / "records"
+    write_ris(frame, target / f"{name}.ris")
+    write_records_csv(frame, target / f"{name}.csv")
+    return f"{len(frame)} records written to `records/{name}.ris` and `.csv` (RIS for a reference manager)."
 
 
 _RIS_OUT = [("TY", "type"), ("ID", "record_id"), ("TI", "title"), ("AU", "authors"), ("PY", "year"), ("JO", "journal"), ("VL", "volume"),

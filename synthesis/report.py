@@ -21,12 +21,12 @@ import yaml
 
 from synthesis import final_theory
 from synthesis.errors import ReviewError
-from synthesis.outputs import MARKDOWN_ROWS, write_bytes_atomic, write_text_atomic
+from synthesis.outputs import FIGURE_FORMATS, MARKDOWN_ROWS, write_bytes_atomic, write_text_atomic
 from synthesis.review import Review
 from synthesis.tables import readable, table_caption
 from synthesis.wording import is_published, units_word
 
-__all__ = ["CHECKLISTS", "TABLE_FORMATS", "FIGURE_FORMATS", "LATEX_PREAMBLE", "PUBLISHED_ONLY_HEADINGS", "OMIT_TAG",
+__all__ = ["CHECKLISTS", "TABLE_FORMATS", "LATEX_PREAMBLE", "PUBLISHED_ONLY_HEADINGS", "OMIT_TAG",
            "load_checklist", "applicable_checklists", "checklist_table", "unreported_items", "heading_anchor",
            "write_docx_table", "write_docx_final_model", "latex_escape", "column_widths", "latex_table",
            "write_table_formats", "LINE_POINTS", "COLUMN_SEP_POINTS", "TYPE_SIZES",
@@ -38,7 +38,6 @@ CHECKLISTS = {"RAMESES": "rameses.yml", "ENTREQ": "entreq.yml", "PRISMA 2020": "
 #: Every table of the appendix is written in these formats.
 TABLE_FORMATS = ("csv", "md", "tex", "docx")
 #: Every figure of the appendix is copied in these formats.
-FIGURE_FORMATS = ("svg", "png", "pdf")
 # A fixed date for the DOCX core properties and zip members, so that two runs write the same bytes.
 _FIXED_DATE = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)

@@ -12,12 +12,6 @@ from synthesis.stages import STAGES
 #: Module name -> its position in the flow.
 POSITION = {module: index for index, (_, _, modules) in enumerate(STAGES) for module in modules}
 NOTEBOOK_POSITION = {notebook: index for index, (_, notebook, _) in enumerate(STAGES) if notebook}
-#: Imports against the flow that are being removed in a change under way elsewhere, with why they stand. The
-#: test fails when one is gone (delete it here) as well as when a new one appears.
-PENDING = {
-    ("notebook", "records"): "notebook.save_records writes RIS with records' writer; the notebook helper is being "
-                             "reworked for speed, and save_records should go with the 01 stage's records",
-}
 
 
 def synthesis_imports(tree: ast.AST) -> list[tuple[int, str]]:
@@ -74,10 +68,8 @@ def test_no_module_imports_a_later_stage(module):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = later_imports(tree, POSITION[module])
     wrong = [f"synthesis/{module}.py:{line} imports {later} ({STAGES[POSITION[later]][0]}, after "
-             f"{STAGES[POSITION[module]][0]})" for line, later in found if (module, later) not in PENDING]
+             f"{STAGES[POSITION[module]][0]})" for line, later in found]
     assert not wrong, "\n".join(wrong)
-    pending = {later for importer, later in PENDING if importer == module}
-    assert pending <= {later for _, later in found}, f"no longer imported, remove from PENDING: {pending}"
 
 
 @pytest.mark.parametrize("notebook", sorted(NOTEBOOK_POSITION))

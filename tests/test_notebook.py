@@ -2,22 +2,34 @@
 
 import pandas as pd
 
+import pytest
+
 from synthesis import notebook as nb
+from synthesis.errors import ReviewError
 
 
-def test_open_review_sets_output_folder(tmp_path):
-    """Opening a review by slug sets the output folder, defaulting to outputs/<slug>."""
-    review = nb.open_review("psw-implementation", str(tmp_path))
-    assert review.slug == "psw-implementation" and nb.output_folder() == tmp_path
-    nb.open_review("psw-implementation")
-    assert nb.output_folder().name == "psw-implementation"
+def test_open_review_gives_a_page_with_its_output_folder(tmp_path):
+    """Opening a review by slug gives its page: the review and the output folder, defaulting to outputs/<slug>;
+    two pages keep their own folders."""
+    page = nb.open_review("psw-implementation", str(tmp_path))
+    other = nb.open_review("psw-implementation")
+    assert page.review.slug == "psw-implementation" and page.output_dir == tmp_path
+    assert other.output_dir.name == "psw-implementation" and page.output_dir == tmp_path
+
+
+def test_figure_formats_always_include_the_png_shown(tmp_path):
+    """The PNG is always saved; other formats only when asked for; an unknown one is the project's error."""
+    assert nb.open_review("psw-implementation", str(tmp_path)).figure_formats == ("png",)
+    assert nb.open_review("psw-implementation", str(tmp_path), "PDF, svg").figure_formats == ("svg", "png", "pdf")
+    with pytest.raises(ReviewError, match="'jpeg' is not a figure format"):
+        nb.open_review("psw-implementation", str(tmp_path), "jpeg")
 
 
 def test_show_saves_table_or_says_why_not(tmp_path, capsys):
     """A table is saved and shown; an empty one shows the sentence instead and writes nothing."""
-    nb.open_review("psw-implementation", str(tmp_path))
-    nb.show(pd.DataFrame({"a": [1]}), "t")
-    nb.show(pd.DataFrame(), "empty", empty="Nothing published.")
+    page = nb.open_review("psw-implementation", str(tmp_path))
+    page.show(pd.DataFrame({"a": [1]}), "t")
+    page.show(pd.DataFrame(), "empty", empty="Nothing published.")
     assert (tmp_path / "tables/t.csv").exists() and not (tmp_path / "tables/empty.csv").exists()
     assert "Nothing published." in capsys.readouterr().out
 
@@ -29,7 +41,6 @@ def test_summary_names_the_unit(mcleish):
 
 def test_table_is_shown_whole_with_its_caption(tmp_path):
     """A shown table's HTML has its caption and id, no row numbers, whole text and a dash for missing values."""
-    nb.open_review("psw-implementation", str(tmp_path))
     long_text = "a sentence much longer than seventy characters, which pandas would otherwise cut short for display"
     shown = nb._Table(pd.DataFrame({"text": [long_text, None]}, index=[5, 6]), "cmocs", "The CMOCs.")
     page = shown._repr_html_()
@@ -41,11 +52,11 @@ def test_figure_is_shown_with_alt_text(tmp_path, capsys):
     """A shown figure is saved and displayed in a <figure> with alt text and its caption."""
     import matplotlib.pyplot as plt
 
-    nb.open_review("psw-implementation", str(tmp_path))
+    page = nb.open_review("psw-implementation", str(tmp_path), "png,svg")
     figure, ax = plt.subplots()
     ax.plot([0, 1])
     ax.set_title("A line")
     shown = nb._Figure(b"png", "prisma_flow", 600, "Caption.", "A line. Caption.")
     assert 'alt="A line. Caption."' in shown._repr_html_() and "<figcaption>Caption.</figcaption>" in shown._repr_html_()
-    nb.show_figure(figure, "prisma_flow")
-    assert (tmp_path / "figures/prisma_flow.svg").exists()
+    page.show_figure(figure, "prisma_flow")
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["prisma_flow.png", "prisma_flow.svg"]

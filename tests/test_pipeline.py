@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from synthesis.errors import ReviewError
+from synthesis.outputs import FIGURE_FORMATS
 from synthesis.pipeline import (
     NOTEBOOKS,
     RunFailed,
@@ -100,7 +101,9 @@ def test_a_failed_review_does_not_stop_the_others(outputs, review_copy):
     (broken / "review.yml").write_text((broken / "review.yml").read_text() + "junk: [\n")
     root = outputs.with_name(f"partial-{os.getpid()}")  # as deep as the session's run: the same review path
     with pytest.raises(RunFailed) as raised:
-        run_reviews([str(broken), "perinatal-peer-support"], ["02_initial_theory"], out_root=root)
+        # The figure formats the session's report run asked for, so that the notebooks can be compared.
+        run_reviews([str(broken), "perinatal-peer-support"], ["02_initial_theory"], out_root=root,
+                    overrides={"figure_formats": ",".join(FIGURE_FORMATS)})
     assert raised.value.written == [root / "perinatal-peer-support"] and list(raised.value.failures) == [str(broken)]
     assert str(raised.value).startswith("1 of 2 review(s) failed; the outputs of the others were written:\n  ")
     assert "review.yml" in str(raised.value) and "not valid YAML" in str(raised.value)
@@ -129,7 +132,7 @@ def test_two_runs_at_once_do_not_corrupt_each_other(outputs):
     """
     together = outputs.with_name(f"together-{os.getpid()}")  # as deep as the session's run: the same review path
     command = [sys.executable, "-m", "synthesis.cli", "run", "perinatal-peer-support", "--notebooks", "02",
-               "--out", str(together)]
+               "-p", f"figure_formats={','.join(FIGURE_FORMATS)}", "--out", str(together)]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], results
