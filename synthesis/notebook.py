@@ -12,7 +12,8 @@ from IPython.display import Markdown, display
 
 from synthesis.diagrams import figure_alt_text, figure_caption
 from synthesis.errors import ReviewError
-from synthesis.outputs import FIGURE_FORMATS, apply_figure_style, configure_display, save_figure, save_table
+from synthesis.outputs import (FIGURE_FORMATS, apply_figure_style, configure_display, save_figure, save_table,
+                               write_text_atomic)
 from synthesis.paths import OUTPUTS_DIR, resolve_review
 from synthesis.review import Review, load_review
 from synthesis.tables import readable, table_caption
@@ -91,6 +92,10 @@ class Page:
         if name:
             save_table(table, name, self.output_dir)
         display(_Table(table, name, table_caption(name) if name else ""))
+
+    def write_csv(self, table: pd.DataFrame, filename: str) -> None:
+        """Write ``table`` whole as ``<output folder>/<filename>`` (a file of the run, beside the notebooks)."""
+        write_text_atomic(self.output_dir / filename, table.to_csv(index=False, lineterminator="\n"))
 
     def show_figure(self, figure: plt.Figure | None, name: str, empty: str = "No figure for this review.") -> None:
         """Save ``figure`` under ``figures/`` in this run's formats and show the PNG with its caption and alt text

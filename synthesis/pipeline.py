@@ -29,7 +29,6 @@ from synthesis.errors import Problem, ReviewError, ReviewProblems
 from synthesis.outputs import FIGURE_FORMATS, make_folder_atomic, write_text_atomic
 from synthesis.paths import IN_CHECKOUT, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, PROJECT_VARIABLE, resolve_review
 from synthesis.report import build_appendix
-from synthesis.reproduction import reproduction_table
 from synthesis.review import Review, display_path, load_review
 
 __all__ = ["NOTEBOOKS", "select_notebooks", "notebook_parameters", "parse_parameter", "RunPlan", "check_overrides",
@@ -489,9 +488,7 @@ def _execute_all(plans: dict[str, RunPlan], stagings: dict[str, Path], jobs: int
 
 
 def _finish(plan: RunPlan, staging: Path, appendix: bool, report: Callable[[str], None]) -> None:
-    """Write the reproduction table, the manifest and (for a report) the appendix, then install the outputs."""
-    write_text_atomic(staging / "reproduction.csv",
-                      reproduction_table(plan.review).to_csv(index=False, lineterminator="\n"))
+    """Write the manifest and (for a report) the appendix, then install the outputs."""
     write_text_atomic(staging / "manifest.json", json.dumps(_manifest(plan), indent=2, sort_keys=True) + "\n")
     if appendix:
         build_appendix(plan.review, staging)

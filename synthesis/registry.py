@@ -202,16 +202,18 @@ def expression_problem(expression: str) -> str:
         else ""
 
 
-def expression_problems(document: Any, display: str) -> list[Problem]:
-    """Malformed ``computed:`` expressions of a read ``published.yml`` (a YamlDocument), one problem each."""
+def expression_problems(review: Review, display: str) -> list[Problem]:
+    """Malformed ``computed:`` expressions of the review's ``published.yml`` (shown as ``display``), one problem
+    each with its line."""
     problems = []
-    for index, claim in enumerate((document.data or {}).get("claims") or []):
+    for index, claim in enumerate((review.document("published.yml") or {}).get("claims") or []):
         if not isinstance(claim, dict) or not claim.get("computed"):
             continue
         message = expression_problem(claim["computed"])
         if message:
-            problems.append(Problem(display, document.line_of(("claims", index, "computed")), "claims.computed",
-                                    message, "see data/README.md, 'Computed values', for the expressions"))
+            line = review.line_of("published.yml", ("claims", index, "computed"))
+            problems.append(Problem(display, line, "claims.computed", message,
+                                    "see data/README.md, 'Computed values', for the expressions"))
     return problems
 
 

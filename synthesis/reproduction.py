@@ -18,7 +18,6 @@ from synthesis import registry
 from synthesis.consistency import COLUMNS, self_checks
 from synthesis.errors import Problem, ReviewProblems
 from synthesis.review import Review, display_path
-from synthesis.yamlfile import read_yaml
 from synthesis.tables import percent, round_half_up
 
 __all__ = ["reproduction_table", "status_summary", "claims_computed_by", "claims_by_kind", "kind_table", "claim_audit",
@@ -69,10 +68,9 @@ def claims_total(review: Review, spec: str) -> float:
 @registry.review_check
 def expression_check(review: Review) -> list[Problem]:
     """Malformed ``computed:`` expressions of ``published.yml``, each with its file, line and field."""
-    path = review.path / "published.yml"
-    if "published.yml" in review.invalid or not path.is_file():
+    if "published.yml" in review.invalid:
         return []
-    return registry.expression_problems(read_yaml(path), display_path(path))
+    return registry.expression_problems(review, display_path(review.path / "published.yml"))
 
 
 def _check_expressions(review: Review) -> None:
@@ -194,6 +192,10 @@ def reproduction_table(review: Review) -> pd.DataFrame:
     ReviewProblems
         When a ``computed`` expression is malformed, naming file, line and field.
     """
+    return review.cached("reproduction_table", lambda: _reproduction_table(review)).copy()
+
+
+def _reproduction_table(review: Review) -> pd.DataFrame:
     _check_expressions(review)
     claims = (review.document("published.yml") or {}).get("claims") or []
     rows = pd.DataFrame([_claim_row(review, claim) for claim in claims], columns=COLUMNS)
@@ -254,8 +256,9 @@ def status_summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def claims_computed_by(review: Review, prefix: str) -> pd.DataFrame:
-    """The reproduction rows whose computed value starts with ``prefix`` (e.g. ``measure:``)."""
-    table = reproduction_table(review)
+    """The reproduction rows whose computed value starts with ``prefix`` (e.g. ``measure:``); only those claims are
+    computed, so a stage's notebook does not pay for every other stage's values."""
+    _check_expressions(review)
     claims = (review.document("published.yml") or {}).get("claims") or []
-    wanted = {c["id"] for c in claims if str(c.get("computed", "")).startswith(prefix)}
-    return table[table["id"].isin(wanted)].reset_index(drop=True)
+    return pd.DataFrame([_claim_row(review, claim) for claim in claims
+                         if str(claim.get("computed", "")).startswith(prefix)], columns=COLUMNS)

@@ -41,6 +41,8 @@ class Review:
         CSV files as DataFrames by their path in the folder (``studies.csv`` ...).
     lines : dict
         For each CSV file, the line on which each of its rows starts.
+    yaml_lines : dict
+        For each YAML file, the line of each value, by its path of keys and indices (see :meth:`line_of`).
     invalid : frozenset
         YAML files that broke their schema; checks across files skip them (their own problems come first).
     cache : dict
@@ -52,6 +54,7 @@ class Review:
     documents: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     lines: dict[str, list[int]] = field(default_factory=dict)
+    yaml_lines: dict[str, dict[tuple, int]] = field(default_factory=dict, repr=False)
     invalid: frozenset[str] = frozenset()
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -80,6 +83,17 @@ class Review:
     def document(self, path_in_review: str) -> Any:
         """The YAML file's content, or None when the review does not have it."""
         return self.documents.get(path_in_review)
+
+    def line_of(self, path_in_review: str, location: tuple = ()) -> int | None:
+        """The line a later stage's error points at: of the YAML value at ``location`` (keys and indices, or its
+        nearest enclosing value), or of the CSV row numbered ``location[0]`` (from 0); None when unknown."""
+        if path_in_review in self.yaml_lines:
+            lines, location = self.yaml_lines[path_in_review], tuple(location)
+            while location not in lines and location:
+                location = location[:-1]
+            return lines.get(location)
+        rows = self.lines.get(path_in_review, [])
+        return rows[location[0]] if location and 0 <= location[0] < len(rows) else None
 
     def cached(self, key: Any, compute):
         """``compute()`` once per review and key; later calls return the same (read-only) result."""
@@ -409,7 +423,7 @@ def _load(path: Path) -> tuple[Review | None, list[Problem]]:
     problems.extend(_cross_file_problems(path, schemas, documents, tables, displays, lines, invalid))
     review = Review(path=path, meta=documents["review.yml"].data,
                     documents={k: v.data for k, v in documents.items()}, tables=tables, lines=lines,
-                    invalid=frozenset(invalid))
+                    yaml_lines={k: v.lines for k, v in documents.items()}, invalid=frozenset(invalid))
     return review, sorted(set(problems))
 
 

@@ -91,3 +91,14 @@ def test_check_reads_exports(review_copy):
     (folder / "search" / "exports" / "medline.ris").write_text("TY  - JOUR\nTI  - A\nER  - \nTY  - JOUR\nTI  - B\n")
     (problem,) = check_review(folder)
     assert problem.file.endswith("medline.ris") and problem.line == 4 and "no ER" in problem.message
+
+
+def test_line_of_points_later_stages_at_yaml_values_and_csv_rows(mcleish):
+    """The loaded review keeps each YAML value's line and each CSV row's, for a later stage's error to name."""
+    claims_text = (mcleish.path / "published.yml").read_text(encoding="utf-8").splitlines()
+    index = [claim["id"] for claim in mcleish.document("published.yml")["claims"]].index("documents")
+    line = mcleish.line_of("published.yml", ("claims", index, "computed"))
+    assert "{id: documents," in claims_text[line - 1] and "count:studies.csv" in claims_text[line - 1]
+    assert mcleish.line_of("published.yml", ("claims", index, "no-such-key")) == line
+    assert mcleish.line_of("studies.csv", (0,)) == 2 and mcleish.line_of("studies.csv", (10_000,)) is None
+    assert mcleish.line_of("no-such-file.csv", (0,)) is None
