@@ -108,4 +108,4 @@ def test_installed_package_runs_a_review_from_another_directory(environment, tmp
     assert all((folder / f"{stem}.ipynb").is_file() and (folder / f"{stem}.html").is_file() for stem in NOTEBOOKS)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["versions"]["synthesis"] == __version__ and manifest["git_commit"] == "not a git checkout"
-    assert list((folder / "tables").glob("*.csv")) and list((folder / "figures").glob("*.svg"))
+    assert list((folder / "tables").glob("*.csv")) and list((folder / "figures").glob("*.png"))
