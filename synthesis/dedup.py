@@ -72,16 +72,29 @@ _ERRATUM = re.compile(r"^\s*(?:erratum|correction|corrigendum)\s*(?:to)?\s*[:.-]
 
 # The kind of document, from its title, type and venue. Two records of different kinds are never merged
 # automatically: an erratum, a comment or a journal-club commentary repeats the title of the article it is about.
+# Only a word that names the document, not its subject, counts: "Correction of scoliosis", "Response to
+# eculizumab" and "Retraction of the upper eyelid" are articles.
 _TITLE_KINDS = re.compile(
-    r"^\s*(?:(?P<erratum>erratum|correction|corrigendum|errata)\b"
-    r"|(?P<retraction>retraction|retracted|withdrawn|expression of concern)\b"
-    r"|(?P<reply>reply|response|in reply|authors?'? reply|authors?'? response)\b"
-    r"|(?P<comment>comment(?:ary)?s? (?:on|to)|re\s*:|letter to the editor)\b)", re.IGNORECASE)
-_CORRECTED_CITATION = re.compile(r"\(vol \d+, pg \d+", re.IGNORECASE)
+    r"^\s*(?:(?P<erratum>(?:erratum|corrigendum|errata)\b|correction\s*(?:to\b|[:.]|$)|notice of correction\b)"
+    r"|(?P<retraction>(?:retraction|retracted|withdrawn)\s*(?:[:.]|$|note\b|notice\b|of (?:an?|the) "
+    r"(?:article|paper|publication)\b)|notice of retraction\b|expression of concern\b)"
+    r"|(?P<reply>(?:reply|response)\s*(?:[:.]|$|to (?:the )?(?:letters?|comments?|editor|correspondence|"
+    r"commentary|critique)\b)|in reply\b|authors?'? (?:reply|response)\b)"
+    r"|(?P<comment>comment(?:ary)?s? (?:on|to)\b|re\s*:|letter to the editor\b))", re.IGNORECASE)
+# A reply named at the end of the title it answers: "... streptococcus - Reply", "...: authors' reply" (a dash
+# without a space before it is a compound: "dose-response").
+_TRAILING_REPLY = re.compile(r"(?:\s[-\u2013\u2014]|[:.(\[])\s*(?:(?:the )?authors?'? )?(?:reply|response)\W*$", re.IGNORECASE)
+# An erratum's title ends with a citation of the corrected article: "(vol 360, pg 542, 2009)" (Web of Science),
+# "(New England Journal of Medicine (2009) 360 (542-544))" (Embase).
+_CORRECTED_CITATION = re.compile(r"\(vol \d+, pg \d+|\([^()]*\(\d{4}\)\s*\d+[^()]*\(\d[^()]*\)\s*\)\s*\.?\s*$",
+                                 re.IGNORECASE)
 _OTHER_KINDS = [
     ("erratum", re.compile(r"erratum|correction", re.IGNORECASE), "type"),
     ("retraction", re.compile(r"retract", re.IGNORECASE), "type"),
     ("comment", re.compile(r"\b(?:comment|letter|editorial)\b", re.IGNORECASE), "type"),
+    ("thesis", re.compile(r"thesis|dissertation", re.IGNORECASE), "type"),
+    ("thesis", re.compile(r"dissertation", re.IGNORECASE), "journal"),
+    ("thesis", re.compile(r"^\s*(?:ph\.?\s*d|m\.?\s*phil|d\.?\s*phil|doctoral|master)", re.IGNORECASE), "volume"),
     ("journal-club commentary", re.compile(r"journal club|\bj club\b|evid(?:ence)?[ -]based (?:med|nurs|dent|ment)",
                                            re.IGNORECASE), "journal"),
     ("preprint", re.compile(r"rxiv|preprint|ssrn|research square|preprints\.org", re.IGNORECASE), "journal"),
@@ -94,11 +107,13 @@ def _title_kind(title: str) -> str:
     match = _TITLE_KINDS.match(title)
     if match:
         return match.lastgroup
-    return "erratum" if "(vol" in title.lower() and _CORRECTED_CITATION.search(title) else ""
+    if _TRAILING_REPLY.search(title):
+        return "reply"
+    return "erratum" if "(" in title and _CORRECTED_CITATION.search(title) else ""
 
 
-def _other_kind(kind: str, journal: str, doi: str) -> str:
-    fields = {"type": kind, "journal": journal, "doi": doi}
+def _other_kind(kind: str, journal: str, doi: str, volume: str) -> str:
+    fields = {"type": kind, "journal": journal, "doi": doi, "volume": volume}
     return next((name for name, pattern, where in _OTHER_KINDS if fields[where] and pattern.search(fields[where])),
                 "article")
 
@@ -112,19 +127,24 @@ _RECURRING = re.compile(
     r"|letters?(?: to the editor)?|introduction|preface|foreword|in this issue|announcements?|news|commentary"
     r"|reply|response|index|(?:table of )?contents|abstracts|notes on contributors|unknown|untitled|obituary)$")
 _SERIES_NUMBER = re.compile(r"\b(?:part|phase|wave|series|stage|study|trial|volume|vol|chapter|section|round|cycle|"
-                            r"report|paper|year|issue|no)\s+([ivxl]+|\d+|one|two|three|four|five|six)\b")
-
-
+                            r"report|paper|year|issue|no|type|grade|class|level)\s+"
+                            r"([ivx]+|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 _SERIES_WORDS = {"part", "phase", "wave", "series", "stage", "study", "trial", "volume", "vol", "chapter", "section",
-                 "round", "cycle", "report", "paper", "year", "issue", "no"}
+                 "round", "cycle", "report", "paper", "year", "issue", "no", "type", "grade", "class", "level"}
+# A number after a series word is the same number however it is written: "Phase II", "phase 2", "part two".
+_NUMBER_WORDS = {word: str(value) for value, words in enumerate(
+    [(), ("i", "one"), ("ii", "two"), ("iii", "three"), ("iv", "four"), ("v", "five"), ("vi", "six"),
+     ("vii", "seven"), ("viii", "eight"), ("ix", "nine"), ("x", "ten")]) for word in words}
 
 
 def _title_numbers(folded: str) -> str:
-    """The numbers a cleaned title (:func:`_clean_title`) carries ("FOCUS 2", "Part II", "wave three")."""
+    """The numbers a cleaned title (:func:`_clean_title`) carries ("FOCUS 2", "Part II", "wave three"), a
+    number after a series word written in digits ("Phase II" and "phase 2" carry the same number)."""
     words = folded.split()
-    numbers = [w.lstrip("0") or "0" for w in words if w.isdigit()]
+    numbers = {w.lstrip("0") or "0" for w in words if w.isdigit()}
     if _SERIES_WORDS.intersection(words):
-        numbers += [m.group(1) for m in _SERIES_NUMBER.finditer(folded) if not m.group(1).isdigit()]
+        numbers.update(_NUMBER_WORDS.get(m.group(1), m.group(1)) for m in _SERIES_NUMBER.finditer(folded)
+                       if not m.group(1).isdigit())
     return " ".join(sorted(numbers))
 
 
@@ -151,16 +171,28 @@ def _digits(value) -> str:
     return match.group(0).lstrip("0") if match else ""
 
 
+_PAGE_COUNT = re.compile(r"^\s*\d+\s*(?:p|pp|pages?|leaves)\b\.?\s*$", re.IGNORECASE)
+
+
 def _first_page(value) -> str:
-    """The first page's digits ('S7' -> 7, 'c37' -> 37, 'e12410' -> 12410); '' for 'Suppl-11' and the like."""
-    match = re.match(r"^\s*[A-Za-z]?(\d+)", str(value or ""))
-    return match.group(1).lstrip("0") if match else ""
+    """The first page's digits ('S7' -> 7, 'c37' -> 37, 'e12410' -> 12410); '' for 'Suppl-11' and the like, and
+    for a page count ('215 p', '215 pp.': a book or thesis, which places nothing)."""
+    value = str(value or "")
+    match = re.match(r"^\s*[A-Za-z]?(\d+)", value)
+    return match.group(1).lstrip("0") if match and not _PAGE_COUNT.match(value) else ""
 
 
 def _last_page(value) -> str:
-    """The last page's digits ('943-945' -> 945, '945' -> 945)."""
+    """The last page's digits ('943-945' -> 945, '945' -> 945), an abbreviated range written out in full
+    ('1234-45' -> 1245, 'e8-e9' -> 9)."""
+    first = _first_page(value)
     numbers = re.findall(r"\d+", str(value or ""))
-    return numbers[-1].lstrip("0") if numbers and _first_page(value) else ""
+    if not numbers or not first:
+        return ""
+    last = numbers[-1].lstrip("0")
+    if len(numbers) == 2 and len(last) < len(first) and int(first[-len(last):] or 0) <= int(last or 0):
+        last = first[:len(first) - len(last)] + last
+    return last
 
 
 def _pages_conflict(a, b) -> bool:
@@ -186,6 +218,8 @@ def _doi_work(doi: str) -> str:
 
 
 _AUTHOR_SEPARATOR = re.compile(r";| and ")
+# A supplement issue ("Suppl. 2", "S2", "Supplement"), where journals print conference abstracts.
+_SUPPLEMENT = re.compile(r"suppl|(?:^|\s)s\d", re.IGNORECASE)
 _ARTICLE_NUMBER = re.compile(r"^\s*[A-Za-z]\d")
 
 
@@ -210,8 +244,9 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     journals = _each(_fold, text["journal"])
     # The kind of document: its title says it first ("Erratum: ...", "Reply"), then its type, venue or DOI.
     venue_kinds = _each(lambda key: _other_kind(*key), list(zip(text["type"], text["journal"],
-                                                                 (d[:8] for d in dois))))
-    kinds = [_title_kind(t) or k for t, k in zip(text["title"], venue_kinds)]
+                                                                 (d.partition("/")[0] + "/" for d in dois), text["volume"])))
+    title_kinds = [_title_kind(t) for t in text["title"]]
+    kinds = [t or k for t, k in zip(title_kinds, venue_kinds)]
     content = ["\x1f".join(values) for values in zip(*(text[c] for c in RECORD_FIELDS if c not in (
         "record_id", "source_file", "line", "database", "year")), (str(y) for y in years))]
     frame = pd.DataFrame({
@@ -233,6 +268,10 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         "conference": _each(lambda v: bool(_CONFERENCE.search(v)), venues),
         "venue": [bool(j.strip()) for j in text["journal"]],
         "kind": kinds,
+        "title_kind": title_kinds,
+        "journal": journals,
+        "supplement": [bool(_SUPPLEMENT.search(f"{i} {v} {p}")) for i, v, p in zip(text["issue"], text["volume"],
+                                                                                  text["pages"])],
         "numbers": [_title_numbers(t) for t in titles],
         "recurring": [bool(_RECURRING.match(t)) or (bool(j) and t.startswith(j)) or not t
                       for t, j in zip(titles, journals)],
@@ -306,42 +345,61 @@ def _authors_compatible(a, b) -> bool:
     return fuzz.ratio(a["first_author"], b["first_author"]) >= 80
 
 
+_JOURNAL_FILLER = {"the", "of", "and", "for", "in", "on", "de", "la", "le", "der", "und", "journal", "j"}
+
+
+def _journals_compatible(a: str, b: str) -> bool:
+    """Whether two folded journal names can name one journal: equal, or one abbreviating the other word by word
+    ("new engl j med" / "new england journal of medicine"; "the" and "of" aside). A missing name is compatible."""
+    if not a or not b or a == b:
+        return True
+    short, full = sorted(([w for w in a.split() if w not in _JOURNAL_FILLER],
+                          [w for w in b.split() if w not in _JOURNAL_FILLER]), key=len)
+    words = iter(full)
+    return bool(short) and all(any(word.startswith(abbreviation) for word in words) for abbreviation in short)
+
+
 def _online_first(record) -> bool:
     """Published online before its issue: no volume or issue, and pages (if any) counted from 1."""
     return not record["volume"] and not record["issue"] and record["first_page"] in ("", "1")
 
 
-def decide(a, b) -> Decision:
-    """Compare two prepared records (rows of :func:`prepare`).
+def _truncated(a, b, shortest: int) -> bool:
+    """Whether one title is the other cut short (or without its opening words), and at least ``shortest`` long."""
+    shorter, longer = sorted((a["title"], b["title"]), key=len)
+    return len(shorter) >= shortest and (longer.startswith(shorter) or longer.endswith(shorter))
 
-    In order: identical content is a duplicate; the same DOI (or version of a DOI) is a duplicate unless the
-    titles are unrelated; two different DOIs are distinct. Without a shared DOI, a disagreement in pages,
-    issue, volume, a number in the title or the kind of document keeps the pair from being merged (it is
-    possible when alike); a recurring title needs year, volume and first page to agree. Then a near-identical
-    title (>= 95) in the same year with compatible first authors, or a close title (>= 90) or one cut short
-    with year, volume and first page agreeing, is a duplicate; a year apart is accepted with volume and first
-    page agreeing, or when one record is the online-first version. Near-misses go to the possible queue.
+
+def _by_identity(a, b, similarity: float) -> Decision | None:
+    """The verdict from what identifies a record (identical content, DOI); None when neither decides.
+
+    A DOI names one work, but a supplement or an issue may carry one DOI for all its abstracts, and an erratum
+    record may carry its article's DOI: a shared DOI with different pages and titles that are not the same, or
+    with a title saying the record is another kind of document, is left to a person.
     """
     if a["content"] == b["content"]:
         return Decision("duplicate", 100.0, "identical records")
-    similarity = fuzz.ratio(a["title"], b["title"]) if a["title"] and b["title"] else 0.0
-    if a["doi"] and b["doi"]:
-        if a["doi_work"] == b["doi_work"]:
-            same = f"same DOI {a['doi']}" if a["doi"] == b["doi"] else f"same DOI {a['doi_work']} in other versions"
-            if a["title"] and b["title"] and fuzz.token_set_ratio(a["title"], b["title"]) < 60:
-                return Decision("possible", similarity, f"{same} but unrelated titles")
-            return Decision("duplicate", similarity, same)
+    if not (a["doi"] and b["doi"]):
+        return None
+    if a["doi_work"] != b["doi_work"]:
         return Decision("distinct", similarity, "different DOIs")
-    agree = [n for n in ("volume", "first_page") if a[n] and a[n] == b[n]]
-    located = len(agree) == 2
-    if similarity < 85 and not located and a["title"] and b["title"]:
-        shorter, longer = sorted((a["title"], b["title"]), key=len)
-        if not (len(shorter) >= 30 and (longer.startswith(shorter) or longer.endswith(shorter))):
-            # Most candidate pairs end here: titles apart, and nothing places the two records together.
-            return Decision("distinct", similarity, f"title {similarity:.0f}")
-    same_year = a["year"] == b["year"]
-    year_gap = abs((a["year"] or 0) - (b["year"] or 0))
-    online_first = _online_first(a) != _online_first(b)
+    same = f"same DOI {a['doi']}" if a["doi"] == b["doi"] else f"same DOI {a['doi_work']} in other versions"
+    if a["title_kind"] != b["title_kind"]:
+        kinds = " vs ".join(sorted((a["title_kind"] or "article", b["title_kind"] or "article")))
+        return Decision("possible", similarity, f"{same} but {kinds}; never merged automatically")
+    if a["title"] and b["title"] and fuzz.token_set_ratio(a["title"], b["title"]) < 60:
+        return Decision("possible", similarity, f"{same} but unrelated titles")
+    if similarity < 95 and _pages_conflict(a, b):
+        return Decision("possible", similarity, f"{same} but different pages and titles: the DOI of a supplement "
+                                                f"or issue?; never merged automatically")
+    if similarity >= 95 and _pages_conflict(a, b):
+        return Decision("duplicate", similarity, f"{same}, same title; pages written differently")
+    return Decision("duplicate", similarity, same)
+
+
+def _conflicts(a, b, located: bool, online_first: bool) -> list[str]:
+    """What tells two records apart: volume, issue, pages, article number, a number in the title, the kind of
+    document, journal vs conference."""
     conflicts = [n for n in ("volume", "issue") if a[n] and b[n] and a[n] != b[n]
                  # an issue number mistyped in one database where volume and first page agree is no other paper
                  and not (n == "issue" and located)]
@@ -354,23 +412,69 @@ def decide(a, b) -> Decision:
         conflicts.append(f"number in title ({a['numbers'] or 'none'} vs {b['numbers'] or 'none'})")
     if a["kind"] != b["kind"]:
         conflicts.append(" vs ".join(sorted((a["kind"], b["kind"]))))
-    if a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located:
+    # A conference abstract is printed in a supplement issue of a journal: that record is the abstract too.
+    journal_side = b if a["conference"] else a
+    if (a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located
+            and not journal_side["supplement"]):
         conflicts.append("journal vs conference")
+    return conflicts
+
+
+def _kind_conflict(conflicts: list[str]) -> bool:
+    """Whether the records are different kinds of document (an article and its erratum, reply or comment)."""
+    return any(" vs " in conflict and not conflict.startswith("number") for conflict in conflicts)
+
+
+def decide(a, b) -> Decision:
+    """Compare two prepared records (rows of :func:`prepare`).
+
+    In order: identical content is a duplicate; the same DOI (or version of a DOI) is a duplicate unless the
+    titles are unrelated, the title names another kind of document, or pages and titles both differ (a
+    supplement's DOI); two different DOIs are distinct. Without a shared DOI, a disagreement in pages, issue,
+    volume, a number in the title or the kind of document keeps the pair from being merged (it is possible when
+    alike); a recurring title needs year, volume and first page to agree. Then a near-identical title (>= 95)
+    in the same year with compatible first authors, or a close title (>= 90) or one cut short with year, volume
+    and first page agreeing, is a duplicate; a year apart is accepted with volume and first page agreeing, or
+    when one record is the online-first version. The same journal, year, volume and page range with the same
+    first author is a duplicate when the titles are related (a translated or reworded title). Near-misses go
+    to the possible queue.
+    """
+    similarity = fuzz.ratio(a["title"], b["title"]) if a["title"] and b["title"] else 0.0
+    known = _by_identity(a, b, similarity)
+    if known:
+        return known
+    agree = [n for n in ("volume", "first_page") if a[n] and a[n] == b[n]]
+    located = len(agree) == 2
+    if similarity < 85 and not located and a["title"] and b["title"] and not _truncated(a, b, 30):
+        # Most candidate pairs end here: titles apart, and nothing places the two records together.
+        return Decision("distinct", similarity, f"title {similarity:.0f}")
+    online_first = _online_first(a) != _online_first(b)
+    conflicts = _conflicts(a, b, located, online_first)
     authors = _authors_compatible(a, b)
-    same_authors = bool(a["author_text"] and b["author_text"]) and fuzz.ratio(a["author_text"], b["author_text"]) >= 90
-    shorter, longer = sorted((a["title"], b["title"]), key=len)
-    truncated = len(shorter) >= (20 if located else 30) and (longer.startswith(shorter) or longer.endswith(shorter))
-    evidence = f"title {similarity:.0f}; year {'same' if same_year else 'differs'}"
+    evidence = f"title {similarity:.0f}; year {'same' if a['year'] == b['year'] else 'differs'}"
     if agree:
         evidence += "; same " + ", ".join(n.replace("_", " ") for n in agree)
     if conflicts:
         evidence += "; differs: " + ", ".join(conflicts)
     if not authors:
         evidence += "; first authors differ"
-    alike = (similarity >= 85 or truncated) and year_gap <= 1
+    alike = ((similarity >= 85 or _truncated(a, b, 20 if located else 30))
+             and abs((a["year"] or 0) - (b["year"] or 0)) <= 1)
     if conflicts:
-        return Decision("possible" if alike and authors else "distinct", similarity,
-                        evidence + "; never merged automatically")
+        # A reply or comment has other authors than the article it answers: alike is enough to be asked.
+        asked = alike and (authors or _kind_conflict(conflicts))
+        return Decision("possible" if asked else "distinct", similarity, evidence + "; never merged automatically")
+    return _by_fields(a, b, similarity, evidence, located, online_first, authors, alike, agree)
+
+
+def _by_fields(a, b, similarity: float, evidence: str, located: bool, online_first: bool, authors: bool,
+               alike: bool, agree: list[str]) -> Decision:
+    """The verdict on two records that nothing tells apart, from how closely title, year, authors, journal,
+    volume and pages agree (the rules of :func:`decide`, after the conflicts)."""
+    same_year = a["year"] == b["year"]
+    year_gap = abs((a["year"] or 0) - (b["year"] or 0))
+    same_authors = bool(a["author_text"] and b["author_text"]) and fuzz.ratio(a["author_text"], b["author_text"]) >= 90
+    truncated = _truncated(a, b, 20 if located else 30)
     if a["recurring"] or b["recurring"]:
         # Editorials carry roman page numbers ("iii-v"): the pages as written must agree where no digits do.
         placed = "volume" in agree and (located or (a["pages"] != "" and a["pages"] == b["pages"]))
@@ -389,9 +493,21 @@ def decide(a, b) -> Decision:
         return Decision("duplicate", similarity, evidence + "; years one apart (online and print), same author list")
     if truncated and same_year and "volume" in agree and same_authors:
         return Decision("duplicate", similarity, evidence + "; one title cut short; same author list")
+    if _same_citation(a, b) and same_year and fuzz.token_set_ratio(a["title"], b["title"]) >= 60:
+        return Decision("duplicate", similarity, evidence + "; same journal, volume and page range and first "
+                                                            "author: the title translated or reworded")
     if alike or (located and year_gap <= 1 and authors):
         return Decision("possible", similarity, evidence)
     return Decision("distinct", similarity, evidence)
+
+
+def _same_citation(a, b) -> bool:
+    """Whether two records cite one place as a DOI would: the same journal, volume and page range (of more than
+    one page: several abstracts share a page), by the same first author (both named)."""
+    return (bool(a["journal"] and b["journal"] and a["first_author"] and b["first_author"])
+            and a["volume"] == b["volume"] != "" and a["first_page"] == b["first_page"] != ""
+            and a["last_page"] == b["last_page"] != a["first_page"] and a["first_page"] != ""
+            and _journals_compatible(a["journal"], b["journal"]) and _authors_compatible(a, b))
 
 
 class _Groups:
