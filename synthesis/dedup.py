@@ -412,17 +412,19 @@ def _conflicts(a, b, located: bool, online_first: bool) -> list[str]:
         conflicts.append(f"number in title ({a['numbers'] or 'none'} vs {b['numbers'] or 'none'})")
     if a["kind"] != b["kind"]:
         conflicts.append(" vs ".join(sorted((a["kind"], b["kind"]))))
-    # A conference abstract is printed in a supplement issue of a journal: that record is the abstract too.
-    journal_side = b if a["conference"] else a
-    if (a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located
-            and not journal_side["supplement"]):
+    if a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located and not _printed_abstract(a, b):
         conflicts.append("journal vs conference")
     return conflicts
 
 
-def _kind_conflict(conflicts: list[str]) -> bool:
-    """Whether the records are different kinds of document (an article and its erratum, reply or comment)."""
-    return any(" vs " in conflict and not conflict.startswith("number") for conflict in conflicts)
+def _printed_abstract(a, b) -> bool:
+    """Whether one record is a conference abstract and the other the same abstract as printed in the journal
+    that published the conference's abstracts: a record in that journal in a supplement issue or on one page
+    (an article runs to several)."""
+    conference, journal = (a, b) if a["conference"] else (b, a)
+    one_page = journal["first_page"] != "" and journal["last_page"] in ("", journal["first_page"])
+    return (conference["conference"] and not journal["conference"] and (journal["supplement"] or one_page)
+            and _journals_compatible(conference["journal"], journal["journal"]))
 
 
 def decide(a, b) -> Decision:
@@ -462,7 +464,7 @@ def decide(a, b) -> Decision:
              and abs((a["year"] or 0) - (b["year"] or 0)) <= 1)
     if conflicts:
         # A reply or comment has other authors than the article it answers: alike is enough to be asked.
-        asked = alike and (authors or _kind_conflict(conflicts))
+        asked = alike and (authors or a["kind"] != b["kind"])
         return Decision("possible" if asked else "distinct", similarity, evidence + "; never merged automatically")
     return _by_fields(a, b, similarity, evidence, located, online_first, authors, alike, agree)
 
@@ -482,8 +484,13 @@ def _by_fields(a, b, similarity: float, evidence: str, located: bool, online_fir
             return Decision("duplicate", similarity, evidence + "; recurring title, every field agrees")
         return Decision("possible" if alike and authors and placed else "distinct", similarity,
                         evidence + "; recurring title, compared on every field")
+    if a["conference"] != b["conference"] and a["venue"] and b["venue"] and _printed_abstract(a, b):
+        evidence += "; a conference abstract and its printing in the journal"
     if similarity >= 95 and same_year and (located or authors):
         return Decision("duplicate", similarity, evidence)
+    if similarity >= 95 and year_gap == 1 and a["kind"] == "thesis" and same_authors:
+        return Decision("duplicate", similarity, evidence + "; a thesis and its Dissertation Abstracts record a year "
+                                                            "later")
     if (similarity >= 90 or truncated) and same_year and located and authors:
         return Decision("duplicate", similarity, evidence + ("; one title cut short" if truncated else ""))
     if similarity >= 95 and year_gap == 1 and authors and (located or (online_first and same_authors)):
@@ -506,7 +513,7 @@ def _same_citation(a, b) -> bool:
     one page: several abstracts share a page), by the same first author (both named)."""
     return (bool(a["journal"] and b["journal"] and a["first_author"] and b["first_author"])
             and a["volume"] == b["volume"] != "" and a["first_page"] == b["first_page"] != ""
-            and a["last_page"] == b["last_page"] != a["first_page"] and a["first_page"] != ""
+            and a["last_page"] == b["last_page"] != a["first_page"]
             and _journals_compatible(a["journal"], b["journal"]) and _authors_compatible(a, b))
 
 
