@@ -676,8 +676,6 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
         decisions = read_decisions(decisions)
     position_of = {str(r): i for i, r in enumerate(records["record_id"])}
     decided, apart = _decided(decisions, position_of) if decisions is not None else ([], {})
-    decided_pairs = {tuple(sorted((a, b))) for a, b, _ in decided} | {
-        tuple(sorted((a, b))) for a, others in apart.items() for b in others}
     prepared = _prepare_in_parallel(records, workers)
     pairs = candidate_pairs(prepared, report)
     report(f"{len(records)} records, {len(pairs)} candidate pairs")
@@ -685,20 +683,44 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
     rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
     del columns
     groups = _Groups(list(prepared["doi_work"]), apart)
-    matched, possible = [], []
+    matched = _apply_decided(decided, rows, groups, decisions)
+    decided_pairs = {tuple(sorted((a, b))) for a, b, _ in decided} | {
+        tuple(sorted((a, b))) for a, others in apart.items() for b in others}
+    found, possible = _match_pairs(sorted(pairs - decided_pairs), rows, groups)
+    matched += found
+    report(f"{len(matched)} duplicate pairs, {len(possible)} possible")
+    columns = ["record_a", "record_b", "title_similarity", "evidence"]
+    return DedupResult(_group_table(records, groups, matched, prefer), pd.DataFrame(matched, columns=columns),
+                       pd.DataFrame(possible, columns=columns))
+
+
+def _pair_entry(rows: list[dict], i: int, j: int, similarity: float, evidence: str) -> dict:
+    return {"record_a": rows[i]["record_id"], "record_b": rows[j]["record_id"],
+            "title_similarity": round(similarity, 1), "evidence": evidence}
+
+
+def _apply_decided(decided: list[tuple[int, int, str]], rows: list[dict], groups: _Groups,
+                   decisions: pd.DataFrame | None) -> list[dict]:
+    """Group the pairs a person decided are duplicates; their entries for ``pairs.csv``."""
+    matched = []
     for i, j, why in decided:
         refused = groups.union(i, j, override_doi=True)
-        entry = {"record_a": rows[i]["record_id"], "record_b": rows[j]["record_id"],
-                 "title_similarity": round(fuzz.ratio(rows[i]["title"], rows[j]["title"]), 1), "evidence": why}
+        entry = _pair_entry(rows, i, j, fuzz.ratio(rows[i]["title"], rows[j]["title"]), why)
         if refused:
             raise ReviewError(decisions.attrs.get("path", "duplicate_decisions.csv"),
                               f"{entry['record_a']} and {entry['record_b']} are decided duplicates, which {refused}",
                               field="decision", hint="the decisions contradict each other; correct one of them")
         matched.append(entry)
-    for i, j in sorted(pairs - decided_pairs):
+    return matched
+
+
+def _match_pairs(pairs: list[tuple[int, int]], rows: list[dict], groups: _Groups) -> tuple[list[dict], list[dict]]:
+    """Decide every candidate pair and group the duplicates: the entries of ``pairs.csv`` and of
+    ``possible.csv`` (a duplicate the groups refuse, as joining two DOIs, is left possible)."""
+    matched, possible = [], []
+    for i, j in pairs:
         decision = decide(rows[i], rows[j])
-        entry = {"record_a": rows[i]["record_id"], "record_b": rows[j]["record_id"],
-                 "title_similarity": round(decision.title_similarity, 1), "evidence": decision.reason}
+        entry = _pair_entry(rows, i, j, decision.title_similarity, decision.reason)
         if decision.verdict == "duplicate":
             refused = groups.union(i, j)
             if not refused:
@@ -707,7 +729,13 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
                 possible.append({**entry, "evidence": f"{decision.reason}; {refused}"})
         elif decision.verdict == "possible":
             possible.append(entry)
-    report(f"{len(matched)} duplicate pairs, {len(possible)} possible")
+    return matched, possible
+
+
+def _group_table(records: pd.DataFrame, groups: _Groups, matched: list[dict],
+                 prefer: list[str] | None) -> pd.DataFrame:
+    """One row per record: its group, whether it is the one kept (preferred database, then the most complete,
+    then the first) and why."""
     roots = [groups.find(i) for i in range(len(records))]
     rank = {database: index for index, database in enumerate(prefer or [])}
     databases = (records["database"].astype(object).where(records["database"].notna(), "").astype(str)
@@ -739,9 +767,7 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
             reason = f"duplicate of {record_ids[kept_position[root]]}: {pair.get('evidence', 'same group')}"
         result_rows.append({"record_id": record_id, "group_id": f"G{group_number[root]:06d}", "kept": kept,
                             "reason": reason})
-    columns = ["record_a", "record_b", "title_similarity", "evidence"]
-    return DedupResult(pd.DataFrame(result_rows), pd.DataFrame(matched, columns=columns),
-                       pd.DataFrame(possible, columns=columns))
+    return pd.DataFrame(result_rows)
 
 
 def _kept_reason(prefer, database, members) -> str:
