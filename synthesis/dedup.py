@@ -131,17 +131,23 @@ _SERIES_NUMBER = re.compile(r"\b(?:part|phase|wave|series|stage|study|trial|volu
                             r"([ivx]+|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 _SERIES_WORDS = {"part", "phase", "wave", "series", "stage", "study", "trial", "volume", "vol", "chapter", "section",
                  "round", "cycle", "report", "paper", "year", "issue", "no", "type", "grade", "class", "level"}
-# A number after a series word is the same number however it is written: "Phase II", "phase 2", "part two".
+# A number is the same number however it is written: "Phase II", "phase 2", "part two", "second", "2nd".
 _NUMBER_WORDS = {word: str(value) for value, words in enumerate(
-    [(), ("i", "one"), ("ii", "two"), ("iii", "three"), ("iv", "four"), ("v", "five"), ("vi", "six"),
-     ("vii", "seven"), ("viii", "eight"), ("ix", "nine"), ("x", "ten")]) for word in words}
+    [(), ("i", "one", "first", "1st"), ("ii", "two", "second", "2nd"), ("iii", "three", "third", "3rd"),
+     ("iv", "four", "fourth", "4th"), ("v", "five", "fifth", "5th"), ("vi", "six", "sixth", "6th"),
+     ("vii", "seven", "seventh", "7th"), ("viii", "eight", "eighth", "8th"), ("ix", "nine", "ninth", "9th"),
+     ("x", "ten", "tenth", "10th")]) for word in words}
+# Written numbers that stand alone: "FOCUS II" / "FOCUS III", "two-year" / "three-year", "second-line" /
+# "first-line". A lone "i", "v" or "x" is a letter ("type i error", "v" for versus), not a number.
+_LONE_NUMBERS = {word: value for word, value in _NUMBER_WORDS.items() if word not in ("i", "v", "x")}
 
 
 def _title_numbers(folded: str) -> str:
-    """The numbers a cleaned title (:func:`_clean_title`) carries ("FOCUS 2", "Part II", "wave three"), a
-    number after a series word written in digits ("Phase II" and "phase 2" carry the same number)."""
+    """The numbers a cleaned title (:func:`_clean_title`) carries ("FOCUS 2", "Part II", "wave three",
+    "second-line"), each in digits ("Phase II" and "phase 2" carry the same number)."""
     words = folded.split()
     numbers = {w.lstrip("0") or "0" for w in words if w.isdigit()}
+    numbers.update(_LONE_NUMBERS[w] for w in words if w in _LONE_NUMBERS)
     if _SERIES_WORDS.intersection(words):
         numbers.update(_NUMBER_WORDS.get(m.group(1), m.group(1)) for m in _SERIES_NUMBER.finditer(folded)
                        if not m.group(1).isdigit())

@@ -400,6 +400,20 @@ def test_series_numbers_in_roman_and_arabic_are_one_number():
     assert not grouped and "number in title (2 vs 3)" in possible
 
 
+@pytest.mark.parametrize("first,second,same", [
+    ("The FOCUS II trial: chemotherapy in frail patients", "The FOCUS III trial: chemotherapy in frail patients",
+     False),
+    ("Two-year outcomes of eculizumab in atypical HUS", "Three-year outcomes of eculizumab in atypical HUS", False),
+    ("Second-line eculizumab in atypical HUS", "First-line eculizumab in atypical HUS", False),
+    ("Two-year outcomes of eculizumab in atypical HUS", "2-year outcomes of eculizumab in atypical HUS", True),
+])
+def test_numbers_written_as_words_or_roman_numerals_tell_reports_apart(first, second, same):
+    """A roman numeral, a number word or an ordinal standing alone is a number: reports that differ only in it
+    (no pages to tell them apart) are not merged, and "two-year" is "2-year"."""
+    unplaced = {"volume": "", "issue": "", "pages": ""}
+    assert _verdict({**unplaced, "title": first}, {**unplaced, "title": second})[0] == same
+
+
 ABSTRACT = {"title": "Long-term eculizumab in atypical HUS: a multicentre cohort", "authors": "Licht, C; Muus, P",
             "year": 2011, "journal": "Journal of Thrombosis and Haemostasis. Conference: 23rd Congress of the "
                                      "Society", "volume": "", "issue": "", "pages": ""}
