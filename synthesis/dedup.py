@@ -5,18 +5,27 @@ Pairs are proposed by blocking (same DOI, same normalised title, title prefix or
 and first page) and decided by rules that prefer missing a duplicate to merging two different papers, each
 rule giving its reason in ``pairs.csv``/``possible.csv``:
 
-- the same DOI (or a Cochrane DOI differing only in its ``.pubN`` version) is a duplicate unless the titles are
-  unrelated; two different DOIs never match, not even through a chain;
-- records that differ in pages, issue, volume, article number, a number in the title (part, trial, wave,
-  series: "FOCUS 1"/"FOCUS 2") or kind of document (erratum, retraction, comment, reply, journal-club
-  commentary, conference abstract vs article, preprint vs article) are never merged automatically: they go to
-  the possible queue when they look alike;
+- the same DOI (or a Cochrane DOI differing only in its ``.pubN`` version) is a duplicate, even with pages typed
+  differently, unless the titles are unrelated, one title names another kind of document ("Erratum: ...") or
+  titles and pages both differ (a supplement or an issue may carry one DOI for all its abstracts); two different
+  DOIs never match, not even through a chain;
+- records that differ in pages (an abbreviated range "1234-45" read as 1234-1245; a page count such as "215 p"
+  places nothing), issue, volume, article number, a number in the title (part, trial, wave, series, written in
+  digits, roman numerals, words or ordinals: "FOCUS 1"/"FOCUS II", "two-year"/"three-year") or kind of document
+  (erratum, retraction, comment, reply, thesis, journal-club commentary, conference abstract vs article, preprint
+  vs article) are never merged automatically: they go to the possible queue when they look alike (a reply or
+  erratum even when its authors differ). A title names its kind only by the words naming the document
+  ("Correction to:", "- Reply", an erratum's citation of its article), never by its subject ("Correction of
+  scoliosis"). A conference abstract and the record of the journal printing it (in a supplement issue or on
+  one page) are one abstract;
 - titles that recur in every volume of a journal (editorials, "Editor's comments", "Reviewer acknowledgement",
   "Correction", "Book review", a title that is the journal's name) match only when year, volume and first page
   agree too;
 - otherwise a near-identical title in the same year with compatible first authors and no disagreement, or a
   close or truncated title with year, volume and first page agreeing. A record published online first (no
-  volume or issue, pages from 1) may be a year earlier than its issue record.
+  volume or issue, pages from 1) may be a year earlier than its issue record, a thesis than its Dissertation
+  Abstracts record. The same journal, year, volume and page range (of several pages) with the same first author
+  is a duplicate when the titles are related: a title translated or reworded by one database.
 
 Decisions a person made on possible pairs (``search/duplicate_decisions.csv``) are applied first.
 """
