@@ -23,7 +23,8 @@ rule giving its reason in ``pairs.csv``/``possible.csv``:
   agree too;
 - otherwise a near-identical title in the same year with compatible first authors and no disagreement, or a
   close or truncated title with year, volume and first page agreeing. A record published online first (no
-  volume or issue, pages from 1) may be a year earlier than its issue record, a thesis than its Dissertation
+  volume or issue, pages from 1), or one in the same volume with the same author list (one list may be cut
+  short or carry the study group), may be a year earlier than its issue record, a thesis than its Dissertation
   Abstracts record. The same journal, year, volume and page range (of several pages) with the same first author
   is a duplicate when the titles are related: a title translated or reworded by one database.
 
@@ -374,6 +375,15 @@ def _journals_compatible(a: str, b: str) -> bool:
     return bool(short) and all(any(word.startswith(abbreviation) for word in words) for abbreviation in short)
 
 
+def _same_author_list(a: str, b: str) -> bool:
+    """Whether two folded author lists are one: nearly equal, or one the other cut short or with a group author
+    appended (databases cut long lists and add or drop the study group), the shorter naming several authors."""
+    if not a or not b:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    return fuzz.ratio(a, b) >= 90 or (len(shorter) >= 30 and longer.startswith(shorter))
+
+
 def _online_first(record) -> bool:
     """Published online before its issue: no volume or issue, and pages (if any) counted from 1."""
     return not record["volume"] and not record["issue"] and record["first_page"] in ("", "1")
@@ -490,7 +500,7 @@ def _by_fields(a, b, similarity: float, evidence: str, located: bool, online_fir
     volume and pages agree (the rules of :func:`decide`, after the conflicts)."""
     same_year = a["year"] == b["year"]
     year_gap = abs((a["year"] or 0) - (b["year"] or 0))
-    same_authors = bool(a["author_text"] and b["author_text"]) and fuzz.ratio(a["author_text"], b["author_text"]) >= 90
+    same_authors = _same_author_list(a["author_text"], b["author_text"])
     truncated = _truncated(a, b, 20 if located else 30)
     if a["recurring"] or b["recurring"]:
         # Editorials carry roman page numbers ("iii-v"): the pages as written must agree where no digits do.

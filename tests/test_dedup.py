@@ -467,3 +467,16 @@ def test_shared_doi_with_other_pages_and_titles_is_a_supplement_doi():
     assert _verdict({**doi}, {**doi, "pages": "1100-1110"})[0]
     grouped, possible = _verdict({**doi}, {**doi, "title": "Erratum: " + ARTICLE["title"]})
     assert not grouped and "article vs erratum" in possible
+
+
+def test_author_list_with_a_group_author_appended_is_the_same_list():
+    """An online record a year before its volume is grouped with it when one author list is the other with the
+    study group appended; a first author alone does not make the same list."""
+    online = {"title": "Prevalence of HPV types in cervical samples from the general population of a region",
+              "authors": "Rossi, P; Bianchi, S; Conti, I; Ferri, A; Gallo, C", "year": 2009,
+              "journal": "BMC Infect Dis", "volume": "10", "pages": ""}
+    issue = {**online, "year": 2010, "pages": "214", "authors": online["authors"] + "; HPV Prevalence Working Group"}
+    result = deduplicate(_records({**online, "record_id": "a"}, {**issue, "record_id": "b"}))
+    assert result.groups["group_id"].nunique() == 1 and "same author list" in result.pairs["evidence"][0]
+    alone = deduplicate(_records({**online, "record_id": "a", "authors": "Rossi, P"}, {**issue, "record_id": "b"}))
+    assert alone.groups["group_id"].nunique() == 2
