@@ -206,7 +206,7 @@ def main() -> None:
         print(line + f"{_pair_recall(groups, reduced):>9.3f}" + peer_line, flush=True)
         if kept_apart:
             notes.append(f"  {name}: {len(excluded)} of {score['true_pairs']} true pairs never merged automatically "
-                         f"(all in possible.csv): " + ", ".join(f"{kind} {len(found)}" for kind, found in
+                         f"(each in possible.csv): " + ", ".join(f"{kind} {len(found)}" for kind, found in
                                                                  sorted(kept_apart.items(), key=lambda k: -len(k[1]))))
     print("\n".join(["recall* = recall without the pairs the project never merges automatically:"] + notes))
     if SNHL.is_dir():

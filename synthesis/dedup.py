@@ -85,12 +85,14 @@ _ERRATUM = re.compile(r"^\s*(?:erratum|correction|corrigendum)\s*(?:to)?\s*[:.-]
 # Only a word that names the document, not its subject, counts: "Correction of scoliosis", "Response to
 # eculizumab" and "Retraction of the upper eyelid" are articles.
 _TITLE_KINDS = re.compile(
-    r"^\s*(?:(?P<erratum>(?:erratum|corrigendum|errata)\b|correction\s*(?:to\b|[:.]|$)|notice of correction\b)"
+    r"^\s*(?:(?P<erratum>(?:erratum|corrigendum|errata|addendum)\b|correction\s*(?:to\b|notice\b|[:.]|$)"
+    r"|notice of correction\b|(?:author|publisher)(?:'?s)? correction\b)"
     r"|(?P<retraction>(?:retraction|retracted|withdrawn)\s*(?:[:.]|$|note\b|notice\b|of (?:an?|the) "
     r"(?:article|paper|publication)\b)|notice of retraction\b|expression of concern\b)"
     r"|(?P<reply>(?:reply|response)\s*(?:[:.]|$|to (?:the )?(?:letters?|comments?|editor|correspondence|"
     r"commentary|critique)\b)|in reply\b|authors?'? (?:reply|response)\b)"
-    r"|(?P<comment>comment(?:ary)?s? (?:on|to)\b|re\s*:|letter to the editor\b))", re.IGNORECASE)
+    r"|(?P<comment>comment(?:ary)?s? (?:on|to)\b|(?:commentary|editorial|letter)\s*:|re\s*:"
+    r"|letter to the editor\b))", re.IGNORECASE)
 # A reply named at the end of the title it answers: "... streptococcus - Reply", "...: authors' reply" (a dash
 # without a space before it is a compound: "dose-response").
 _TRAILING_REPLY = re.compile(r"(?:\s[-\u2013\u2014]|[:.(\[])\s*(?:(?:the )?authors?'? )?(?:reply|response)\W*$", re.IGNORECASE)
@@ -414,12 +416,15 @@ def _by_identity(a, b, similarity: float) -> Decision | None:
         return Decision("possible", similarity, f"{same} but {kinds}; never merged automatically")
     if a["title"] and b["title"] and fuzz.token_set_ratio(a["title"], b["title"]) < 60:
         return Decision("possible", similarity, f"{same} but unrelated titles")
-    if similarity < 95 and _pages_conflict(a, b):
-        return Decision("possible", similarity, f"{same} but different pages and titles: the DOI of a supplement "
-                                                f"or issue?; never merged automatically")
-    if similarity >= 95 and _pages_conflict(a, b):
+    if not _pages_conflict(a, b):
+        return Decision("duplicate", similarity, same)
+    numbers_a, numbers_b = set(a["numbers"].split()), set(b["numbers"].split())
+    # Abstracts of one supplement may share its DOI and differ in a word of the title: only the same title (or
+    # one cut short) with no number disagreeing makes the other pages a typing difference.
+    if (similarity >= 95 or _truncated(a, b, 30)) and (numbers_a <= numbers_b or numbers_b <= numbers_a):
         return Decision("duplicate", similarity, f"{same}, same title; pages written differently")
-    return Decision("duplicate", similarity, same)
+    return Decision("possible", similarity, f"{same} but other pages and titles: the DOI of a supplement or "
+                                            f"issue?; never merged automatically")
 
 
 def _conflicts(a, b, located: bool, online_first: bool) -> list[str]:

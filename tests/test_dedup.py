@@ -347,6 +347,9 @@ def test_reply_named_at_the_end_of_the_title_is_queued_not_merged():
     ("Response to the letter by Kaya and Demir", "reply"),
     ("Coffee and stroke. Authors' reply", "reply"),
     ("Retraction: Coffee and stroke", "retraction"),
+    ("Author Correction: Coffee and stroke", "erratum"),
+    ("Commentary: Coffee and stroke", "comment"),
+    ("Letters from the front line of stroke care", "article"),
     ("Eculizumab for atypical HUS (Kidney International (2009) 76 (542-544))", "erratum"),
     ("Eculizumab for atypical HUS (vol 76, pg 542, 2009)", "erratum"),
 ])
@@ -458,13 +461,19 @@ def test_same_citation_groups_a_reworded_title():
 
 
 def test_shared_doi_with_other_pages_and_titles_is_a_supplement_doi():
-    """Two abstracts of one supplement share its DOI: other titles and pages leave them to a person, while the
-    same title with pages typed differently is one record, and an erratum carrying its article's DOI is not."""
+    """Two abstracts of one supplement share its DOI: other titles (a word or a number apart) and pages leave
+    them to a person, while the same title (or one cut short) with pages typed differently is one record, and an
+    erratum carrying its article's DOI is not."""
     doi = {"doi": "10.1111/jth.2011.9.s2"}
     grouped, possible = _verdict({**doi}, {**doi, "title": ARTICLE["title"].replace("recurrence", "survival"),
                                            "pages": "200-210"})
     assert not grouped and "DOI of a supplement" in possible
     assert _verdict({**doi}, {**doi, "pages": "1100-1110"})[0]
+    cut_short = ARTICLE["title"].split(":")[0]
+    assert _verdict({**doi}, {**doi, "title": cut_short, "pages": "1100-1110"})[0]
+    grouped, possible = _verdict({**doi, "pages": "1"}, {**doi, "title": ARTICLE["title"].replace("1", "2"),
+                                                         "pages": "2"})
+    assert not grouped and "DOI of a supplement" in possible
     grouped, possible = _verdict({**doi}, {**doi, "title": "Erratum: " + ARTICLE["title"]})
     assert not grouped and "article vs erratum" in possible
 
