@@ -95,7 +95,8 @@ _TITLE_KINDS = re.compile(
     r"|letter to the editor\b))", re.IGNORECASE)
 # A reply named at the end of the title it answers: "... streptococcus - Reply", "...: authors' reply" (a dash
 # without a space before it is a compound: "dose-response").
-_TRAILING_REPLY = re.compile(r"(?:\s[-\u2013\u2014]|[:.(\[])\s*(?:(?:the )?authors?'? )?(?:reply|response)\W*$", re.IGNORECASE)
+_TRAILING_REPLY = re.compile(r"(?:\s[-\u2013\u2014]|[:.(\[])\s*(?:(?:the )?authors?'? )?(?:reply|response)\W*$",
+                             re.IGNORECASE)
 # An erratum's title ends with a citation of the corrected article: "(vol 360, pg 542, 2009)" (Web of Science),
 # "(New England Journal of Medicine (2009) 360 (542-544))" (Embase).
 _CORRECTED_CITATION = re.compile(r"\(vol \d+, pg \d+|\([^()]*\(\d{4}\)\s*\d+[^()]*\(\d[^()]*\)\s*\)\s*\.?\s*$",
@@ -261,8 +262,10 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     venues = [f"{j} {t}" for j, t in zip(text["journal"], text["type"])]
     journals = _each(_fold, text["journal"])
     # The kind of document: its title says it first ("Erratum: ...", "Reply"), then its type, venue or DOI.
-    venue_kinds = _each(lambda key: _other_kind(*key), list(zip(text["type"], text["journal"],
-                                                                 (d.partition("/")[0] + "/" for d in dois), text["volume"])))
+    # A DOI's prefix up to its "/" (preprint servers' prefixes run to five digits: 10.21203/).
+    doi_prefixes = [d.partition("/")[0] + "/" if d else "" for d in dois]
+    venue_kinds = _each(lambda key: _other_kind(*key),
+                        list(zip(text["type"], text["journal"], doi_prefixes, text["volume"])))
     title_kinds = [_title_kind(t) for t in text["title"]]
     kinds = [t or k for t, k in zip(title_kinds, venue_kinds)]
     content = ["\x1f".join(values) for values in zip(*(text[c] for c in RECORD_FIELDS if c not in (
@@ -288,8 +291,8 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         "kind": kinds,
         "title_kind": title_kinds,
         "journal": journals,
-        "supplement": [bool(_SUPPLEMENT.search(f"{i} {v} {p}")) for i, v, p in zip(text["issue"], text["volume"],
-                                                                                  text["pages"])],
+        "supplement": [bool(_SUPPLEMENT.search(f"{i} {v} {p}"))
+                       for i, v, p in zip(text["issue"], text["volume"], text["pages"])],
         "numbers": [_title_numbers(t) for t in titles],
         "recurring": [bool(_RECURRING.match(t)) or (bool(j) and t.startswith(j)) or not t
                       for t, j in zip(titles, journals)],
@@ -418,10 +421,9 @@ def _by_identity(a, b, similarity: float) -> Decision | None:
         return Decision("possible", similarity, f"{same} but unrelated titles")
     if not _pages_conflict(a, b):
         return Decision("duplicate", similarity, same)
-    numbers_a, numbers_b = set(a["numbers"].split()), set(b["numbers"].split())
     # Abstracts of one supplement may share its DOI and differ in a word of the title: only the same title (or
     # one cut short) with no number disagreeing makes the other pages a typing difference.
-    if (similarity >= 95 or _truncated(a, b, 30)) and (numbers_a <= numbers_b or numbers_b <= numbers_a):
+    if (similarity >= 95 or _truncated(a, b, 30)) and _numbers_agree(a, b):
         return Decision("duplicate", similarity, f"{same}, same title; pages written differently")
     return Decision("possible", similarity, f"{same} but other pages and titles: the DOI of a supplement or "
                                             f"issue?; never merged automatically")
@@ -435,16 +437,21 @@ def _conflicts(a, b, located: bool, online_first: bool) -> list[str]:
                  and not (n == "issue" and located)]
     if not online_first and _pages_conflict(a, b):
         conflicts.append("article number" if a["article_number"] else "pages")
-    numbers_a, numbers_b = set(a["numbers"].split()), set(b["numbers"].split())
-    # A title cut short or without its subtitle carries fewer numbers: only numbers on both sides that
-    # disagree ("FOCUS 1" / "FOCUS 2") tell two papers apart.
-    if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
+    if not _numbers_agree(a, b):
         conflicts.append(f"number in title ({a['numbers'] or 'none'} vs {b['numbers'] or 'none'})")
     if a["kind"] != b["kind"]:
         conflicts.append(" vs ".join(sorted((a["kind"], b["kind"]))))
-    if a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located and not _printed_abstract(a, b):
+    if (a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located
+            and not _printed_abstract(a, b)):
         conflicts.append("journal vs conference")
     return conflicts
+
+
+def _numbers_agree(a, b) -> bool:
+    """Whether the numbers of two titles agree. A title cut short or without its subtitle carries fewer
+    numbers: only numbers on both sides that disagree ("FOCUS 1" / "FOCUS 2") tell two papers apart."""
+    numbers_a, numbers_b = set(a["numbers"].split()), set(b["numbers"].split())
+    return numbers_a <= numbers_b or numbers_b <= numbers_a
 
 
 def _printed_abstract(a, b) -> bool:
@@ -467,9 +474,11 @@ def decide(a, b) -> Decision:
     alike); a recurring title needs year, volume and first page to agree. Then a near-identical title (>= 95)
     in the same year with compatible first authors, or a close title (>= 90) or one cut short with year, volume
     and first page agreeing, is a duplicate; a year apart is accepted with volume and first page agreeing, or
-    when one record is the online-first version. The same journal, year, volume and page range with the same
-    first author is a duplicate when the titles are related (a translated or reworded title). Near-misses go
-    to the possible queue.
+    when one record is the online-first version, a thesis's Dissertation Abstracts record or has the same author
+    list (one cut short or with the study group). The same journal, year, volume and page range with the same
+    first author is a duplicate when the titles are related (a translated or reworded title). A conference
+    abstract and its printing in the journal (a supplement issue, or one page) are one. Near-misses go to the
+    possible queue.
     """
     similarity = fuzz.ratio(a["title"], b["title"]) if a["title"] and b["title"] else 0.0
     known = _by_identity(a, b, similarity)

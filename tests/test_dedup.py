@@ -489,3 +489,9 @@ def test_author_list_with_a_group_author_appended_is_the_same_list():
     assert result.groups["group_id"].nunique() == 1 and "same author list" in result.pairs["evidence"][0]
     alone = deduplicate(_records({**online, "record_id": "a", "authors": "Rossi, P"}, {**issue, "record_id": "b"}))
     assert alone.groups["group_id"].nunique() == 2
+
+
+@pytest.mark.parametrize("doi", ["10.1101/2020.01.01.123456", "10.21203/rs.3.rs-123456/v1", "10.48550/arXiv.2101.00001"])
+def test_preprint_is_known_by_its_servers_doi_prefix(doi):
+    """A preprint server's DOI prefix, four or five digits long, makes the record a preprint."""
+    assert prepare(_records({**BASE, "record_id": "a", "journal": "", "doi": doi}))["kind"].iloc[0] == "preprint"
