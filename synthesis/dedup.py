@@ -5,18 +5,28 @@ Pairs are proposed by blocking (same DOI, same normalised title, title prefix or
 and first page) and decided by rules that prefer missing a duplicate to merging two different papers, each
 rule giving its reason in ``pairs.csv``/``possible.csv``:
 
-- the same DOI (or a Cochrane DOI differing only in its ``.pubN`` version) is a duplicate unless the titles are
-  unrelated; two different DOIs never match, not even through a chain;
-- records that differ in pages, issue, volume, article number, a number in the title (part, trial, wave,
-  series: "FOCUS 1"/"FOCUS 2") or kind of document (erratum, retraction, comment, reply, journal-club
-  commentary, conference abstract vs article, preprint vs article) are never merged automatically: they go to
-  the possible queue when they look alike;
+- the same DOI (or a Cochrane DOI differing only in its ``.pubN`` version) is a duplicate, even with pages typed
+  differently, unless the titles are unrelated, one title names another kind of document ("Erratum: ...") or
+  titles and pages both differ (a supplement or an issue may carry one DOI for all its abstracts); two different
+  DOIs never match, not even through a chain;
+- records that differ in pages (an abbreviated range "1234-45" read as 1234-1245; a page count such as "215 p"
+  places nothing), issue, volume, article number, a number in the title (part, trial, wave, series, written in
+  digits, roman numerals, words or ordinals: "FOCUS 1"/"FOCUS II", "two-year"/"three-year") or kind of document
+  (erratum, retraction, comment, reply, thesis, journal-club commentary, conference abstract vs article, preprint
+  vs article) are never merged automatically: they go to the possible queue when they look alike (a reply or
+  erratum even when its authors differ). A title names its kind only by the words naming the document
+  ("Correction to:", "- Reply", an erratum's citation of its article), never by its subject ("Correction of
+  scoliosis"). A conference abstract and the record of the journal printing it (in a supplement issue or on
+  one page) are one abstract;
 - titles that recur in every volume of a journal (editorials, "Editor's comments", "Reviewer acknowledgement",
   "Correction", "Book review", a title that is the journal's name) match only when year, volume and first page
   agree too;
 - otherwise a near-identical title in the same year with compatible first authors and no disagreement, or a
   close or truncated title with year, volume and first page agreeing. A record published online first (no
-  volume or issue, pages from 1) may be a year earlier than its issue record.
+  volume or issue, pages from 1), or one in the same volume with the same author list (one list may be cut
+  short or carry the study group), may be a year earlier than its issue record, a thesis than its Dissertation
+  Abstracts record. The same journal, year, volume and page range (of several pages) with the same first author
+  is a duplicate when the titles are related: a title translated or reworded by one database.
 
 Decisions a person made on possible pairs (``search/duplicate_decisions.csv``) are applied first.
 """
@@ -72,16 +82,32 @@ _ERRATUM = re.compile(r"^\s*(?:erratum|correction|corrigendum)\s*(?:to)?\s*[:.-]
 
 # The kind of document, from its title, type and venue. Two records of different kinds are never merged
 # automatically: an erratum, a comment or a journal-club commentary repeats the title of the article it is about.
+# Only a word that names the document, not its subject, counts: "Correction of scoliosis", "Response to
+# eculizumab" and "Retraction of the upper eyelid" are articles.
 _TITLE_KINDS = re.compile(
-    r"^\s*(?:(?P<erratum>erratum|correction|corrigendum|errata)\b"
-    r"|(?P<retraction>retraction|retracted|withdrawn|expression of concern)\b"
-    r"|(?P<reply>reply|response|in reply|authors?'? reply|authors?'? response)\b"
-    r"|(?P<comment>comment(?:ary)?s? (?:on|to)|re\s*:|letter to the editor)\b)", re.IGNORECASE)
-_CORRECTED_CITATION = re.compile(r"\(vol \d+, pg \d+", re.IGNORECASE)
+    r"^\s*(?:(?P<erratum>(?:erratum|corrigendum|errata|addendum)\b|correction\s*(?:to\b|notice\b|[:.]|$)"
+    r"|notice of correction\b|(?:author|publisher)(?:'?s)? correction\b)"
+    r"|(?P<retraction>(?:retraction|retracted|withdrawn)\s*(?:[:.]|$|note\b|notice\b|of (?:an?|the) "
+    r"(?:article|paper|publication)\b)|notice of retraction\b|expression of concern\b)"
+    r"|(?P<reply>(?:reply|response)\s*(?:[:.]|$|to (?:the )?(?:letters?|comments?|editor|correspondence|"
+    r"commentary|critique)\b)|in reply\b|authors?'? (?:reply|response)\b)"
+    r"|(?P<comment>comment(?:ary)?s? (?:on|to)\b|(?:commentary|editorial|letter)\s*:|re\s*:"
+    r"|letter to the editor\b))", re.IGNORECASE)
+# A reply named at the end of the title it answers: "... streptococcus - Reply", "...: authors' reply" (a dash
+# without a space before it is a compound: "dose-response").
+_TRAILING_REPLY = re.compile(r"(?:\s[-\u2013\u2014]|[:.(\[])\s*(?:(?:the )?authors?'? )?(?:reply|response)\W*$",
+                             re.IGNORECASE)
+# An erratum's title ends with a citation of the corrected article: "(vol 360, pg 542, 2009)" (Web of Science),
+# "(New England Journal of Medicine (2009) 360 (542-544))" (Embase).
+_CORRECTED_CITATION = re.compile(r"\(vol \d+, pg \d+|\([^()]*\(\d{4}\)\s*\d+[^()]*\(\d[^()]*\)\s*\)\s*\.?\s*$",
+                                 re.IGNORECASE)
 _OTHER_KINDS = [
     ("erratum", re.compile(r"erratum|correction", re.IGNORECASE), "type"),
     ("retraction", re.compile(r"retract", re.IGNORECASE), "type"),
     ("comment", re.compile(r"\b(?:comment|letter|editorial)\b", re.IGNORECASE), "type"),
+    ("thesis", re.compile(r"thesis|dissertation", re.IGNORECASE), "type"),
+    ("thesis", re.compile(r"dissertation", re.IGNORECASE), "journal"),
+    ("thesis", re.compile(r"^\s*(?:ph\.?\s*d|m\.?\s*phil|d\.?\s*phil|doctoral|master)", re.IGNORECASE), "volume"),
     ("journal-club commentary", re.compile(r"journal club|\bj club\b|evid(?:ence)?[ -]based (?:med|nurs|dent|ment)",
                                            re.IGNORECASE), "journal"),
     ("preprint", re.compile(r"rxiv|preprint|ssrn|research square|preprints\.org", re.IGNORECASE), "journal"),
@@ -94,11 +120,13 @@ def _title_kind(title: str) -> str:
     match = _TITLE_KINDS.match(title)
     if match:
         return match.lastgroup
-    return "erratum" if "(vol" in title.lower() and _CORRECTED_CITATION.search(title) else ""
+    if _TRAILING_REPLY.search(title):
+        return "reply"
+    return "erratum" if "(" in title and _CORRECTED_CITATION.search(title) else ""
 
 
-def _other_kind(kind: str, journal: str, doi: str) -> str:
-    fields = {"type": kind, "journal": journal, "doi": doi}
+def _other_kind(kind: str, journal: str, doi: str, volume: str) -> str:
+    fields = {"type": kind, "journal": journal, "doi": doi, "volume": volume}
     return next((name for name, pattern, where in _OTHER_KINDS if fields[where] and pattern.search(fields[where])),
                 "article")
 
@@ -112,19 +140,30 @@ _RECURRING = re.compile(
     r"|letters?(?: to the editor)?|introduction|preface|foreword|in this issue|announcements?|news|commentary"
     r"|reply|response|index|(?:table of )?contents|abstracts|notes on contributors|unknown|untitled|obituary)$")
 _SERIES_NUMBER = re.compile(r"\b(?:part|phase|wave|series|stage|study|trial|volume|vol|chapter|section|round|cycle|"
-                            r"report|paper|year|issue|no)\s+([ivxl]+|\d+|one|two|three|four|five|six)\b")
-
-
+                            r"report|paper|year|issue|no|type|grade|class|level)\s+"
+                            r"([ivx]+|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 _SERIES_WORDS = {"part", "phase", "wave", "series", "stage", "study", "trial", "volume", "vol", "chapter", "section",
-                 "round", "cycle", "report", "paper", "year", "issue", "no"}
+                 "round", "cycle", "report", "paper", "year", "issue", "no", "type", "grade", "class", "level"}
+# A number is the same number however it is written: "Phase II", "phase 2", "part two", "second", "2nd".
+_NUMBER_WORDS = {word: str(value) for value, words in enumerate(
+    [(), ("i", "one", "first", "1st"), ("ii", "two", "second", "2nd"), ("iii", "three", "third", "3rd"),
+     ("iv", "four", "fourth", "4th"), ("v", "five", "fifth", "5th"), ("vi", "six", "sixth", "6th"),
+     ("vii", "seven", "seventh", "7th"), ("viii", "eight", "eighth", "8th"), ("ix", "nine", "ninth", "9th"),
+     ("x", "ten", "tenth", "10th")]) for word in words}
+# Written numbers that stand alone: "FOCUS II" / "FOCUS III", "two-year" / "three-year", "second-line" /
+# "first-line". A lone "i", "v" or "x" is a letter ("type i error", "v" for versus), not a number.
+_LONE_NUMBERS = {word: value for word, value in _NUMBER_WORDS.items() if word not in ("i", "v", "x")}
 
 
 def _title_numbers(folded: str) -> str:
-    """The numbers a cleaned title (:func:`_clean_title`) carries ("FOCUS 2", "Part II", "wave three")."""
+    """The numbers a cleaned title (:func:`_clean_title`) carries ("FOCUS 2", "Part II", "wave three",
+    "second-line"), each in digits ("Phase II" and "phase 2" carry the same number)."""
     words = folded.split()
-    numbers = [w.lstrip("0") or "0" for w in words if w.isdigit()]
+    numbers = {w.lstrip("0") or "0" for w in words if w.isdigit()}
+    numbers.update(_LONE_NUMBERS[w] for w in words if w in _LONE_NUMBERS)
     if _SERIES_WORDS.intersection(words):
-        numbers += [m.group(1) for m in _SERIES_NUMBER.finditer(folded) if not m.group(1).isdigit()]
+        numbers.update(_NUMBER_WORDS.get(m.group(1), m.group(1)) for m in _SERIES_NUMBER.finditer(folded)
+                       if not m.group(1).isdigit())
     return " ".join(sorted(numbers))
 
 
@@ -151,16 +190,28 @@ def _digits(value) -> str:
     return match.group(0).lstrip("0") if match else ""
 
 
+_PAGE_COUNT = re.compile(r"^\s*\d+\s*(?:p|pp|pages?|leaves)\b\.?\s*$", re.IGNORECASE)
+
+
 def _first_page(value) -> str:
-    """The first page's digits ('S7' -> 7, 'c37' -> 37, 'e12410' -> 12410); '' for 'Suppl-11' and the like."""
-    match = re.match(r"^\s*[A-Za-z]?(\d+)", str(value or ""))
-    return match.group(1).lstrip("0") if match else ""
+    """The first page's digits ('S7' -> 7, 'c37' -> 37, 'e12410' -> 12410); '' for 'Suppl-11' and the like, and
+    for a page count ('215 p', '215 pp.': a book or thesis, which places nothing)."""
+    value = str(value or "")
+    match = re.match(r"^\s*[A-Za-z]?(\d+)", value)
+    return match.group(1).lstrip("0") if match and not _PAGE_COUNT.match(value) else ""
 
 
 def _last_page(value) -> str:
-    """The last page's digits ('943-945' -> 945, '945' -> 945)."""
+    """The last page's digits ('943-945' -> 945, '945' -> 945), an abbreviated range written out in full
+    ('1234-45' -> 1245, 'e8-e9' -> 9)."""
+    first = _first_page(value)
     numbers = re.findall(r"\d+", str(value or ""))
-    return numbers[-1].lstrip("0") if numbers and _first_page(value) else ""
+    if not numbers or not first:
+        return ""
+    last = numbers[-1].lstrip("0")
+    if len(numbers) == 2 and len(last) < len(first) and int(first[-len(last):] or 0) <= int(last or 0):
+        last = first[:len(first) - len(last)] + last
+    return last
 
 
 def _pages_conflict(a, b) -> bool:
@@ -186,6 +237,8 @@ def _doi_work(doi: str) -> str:
 
 
 _AUTHOR_SEPARATOR = re.compile(r";| and ")
+# A supplement issue ("Suppl. 2", "S2", "Supplement"), where journals print conference abstracts.
+_SUPPLEMENT = re.compile(r"suppl|(?:^|\s)s\d", re.IGNORECASE)
 _ARTICLE_NUMBER = re.compile(r"^\s*[A-Za-z]\d")
 
 
@@ -209,9 +262,12 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     venues = [f"{j} {t}" for j, t in zip(text["journal"], text["type"])]
     journals = _each(_fold, text["journal"])
     # The kind of document: its title says it first ("Erratum: ...", "Reply"), then its type, venue or DOI.
-    venue_kinds = _each(lambda key: _other_kind(*key), list(zip(text["type"], text["journal"],
-                                                                 (d[:8] for d in dois))))
-    kinds = [_title_kind(t) or k for t, k in zip(text["title"], venue_kinds)]
+    # A DOI's prefix up to its "/" (preprint servers' prefixes run to five digits: 10.21203/).
+    doi_prefixes = [d.partition("/")[0] + "/" if d else "" for d in dois]
+    venue_kinds = _each(lambda key: _other_kind(*key),
+                        list(zip(text["type"], text["journal"], doi_prefixes, text["volume"])))
+    title_kinds = [_title_kind(t) for t in text["title"]]
+    kinds = [t or k for t, k in zip(title_kinds, venue_kinds)]
     content = ["\x1f".join(values) for values in zip(*(text[c] for c in RECORD_FIELDS if c not in (
         "record_id", "source_file", "line", "database", "year")), (str(y) for y in years))]
     frame = pd.DataFrame({
@@ -233,6 +289,10 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         "conference": _each(lambda v: bool(_CONFERENCE.search(v)), venues),
         "venue": [bool(j.strip()) for j in text["journal"]],
         "kind": kinds,
+        "title_kind": title_kinds,
+        "journal": journals,
+        "supplement": [bool(_SUPPLEMENT.search(f"{i} {v} {p}"))
+                       for i, v, p in zip(text["issue"], text["volume"], text["pages"])],
         "numbers": [_title_numbers(t) for t in titles],
         "recurring": [bool(_RECURRING.match(t)) or (bool(j) and t.startswith(j)) or not t
                       for t, j in zip(titles, journals)],
@@ -306,71 +366,156 @@ def _authors_compatible(a, b) -> bool:
     return fuzz.ratio(a["first_author"], b["first_author"]) >= 80
 
 
+_JOURNAL_FILLER = {"the", "of", "and", "for", "in", "on", "de", "la", "le", "der", "und", "journal", "j"}
+
+
+def _journals_compatible(a: str, b: str) -> bool:
+    """Whether two folded journal names can name one journal: equal, or one abbreviating the other word by word
+    ("new engl j med" / "new england journal of medicine"; "the" and "of" aside). A missing name is compatible."""
+    if not a or not b or a == b:
+        return True
+    short, full = sorted(([w for w in a.split() if w not in _JOURNAL_FILLER],
+                          [w for w in b.split() if w not in _JOURNAL_FILLER]), key=len)
+    words = iter(full)
+    return bool(short) and all(any(word.startswith(abbreviation) for word in words) for abbreviation in short)
+
+
+def _same_author_list(a: str, b: str) -> bool:
+    """Whether two folded author lists are one: nearly equal, or one the other cut short or with a group author
+    appended (databases cut long lists and add or drop the study group), the shorter naming several authors."""
+    if not a or not b:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    return fuzz.ratio(a, b) >= 90 or (len(shorter) >= 30 and longer.startswith(shorter))
+
+
 def _online_first(record) -> bool:
     """Published online before its issue: no volume or issue, and pages (if any) counted from 1."""
     return not record["volume"] and not record["issue"] and record["first_page"] in ("", "1")
+
+
+def _truncated(a, b, shortest: int) -> bool:
+    """Whether one title is the other cut short (or without its opening words), and at least ``shortest`` long."""
+    shorter, longer = sorted((a["title"], b["title"]), key=len)
+    return len(shorter) >= shortest and (longer.startswith(shorter) or longer.endswith(shorter))
+
+
+def _by_identity(a, b, similarity: float) -> Decision | None:
+    """The verdict from what identifies a record (identical content, DOI); None when neither decides.
+
+    A DOI names one work, but a supplement or an issue may carry one DOI for all its abstracts, and an erratum
+    record may carry its article's DOI: a shared DOI with different pages and titles that are not the same, or
+    with a title saying the record is another kind of document, is left to a person.
+    """
+    if a["content"] == b["content"]:
+        return Decision("duplicate", 100.0, "identical records")
+    if not (a["doi"] and b["doi"]):
+        return None
+    if a["doi_work"] != b["doi_work"]:
+        return Decision("distinct", similarity, "different DOIs")
+    same = f"same DOI {a['doi']}" if a["doi"] == b["doi"] else f"same DOI {a['doi_work']} in other versions"
+    if a["title_kind"] != b["title_kind"]:
+        kinds = " vs ".join(sorted((a["title_kind"] or "article", b["title_kind"] or "article")))
+        return Decision("possible", similarity, f"{same} but {kinds}; never merged automatically")
+    if a["title"] and b["title"] and fuzz.token_set_ratio(a["title"], b["title"]) < 60:
+        return Decision("possible", similarity, f"{same} but unrelated titles")
+    if not _pages_conflict(a, b):
+        return Decision("duplicate", similarity, same)
+    # Abstracts of one supplement may share its DOI and differ in a word of the title: only the same title (or
+    # one cut short) with no number disagreeing makes the other pages a typing difference.
+    if (similarity >= 95 or _truncated(a, b, 30)) and _numbers_agree(a, b):
+        return Decision("duplicate", similarity, f"{same}, same title; pages written differently")
+    return Decision("possible", similarity, f"{same} but other pages and titles: the DOI of a supplement or "
+                                            f"issue?; never merged automatically")
+
+
+def _conflicts(a, b, located: bool, online_first: bool) -> list[str]:
+    """What tells two records apart: volume, issue, pages, article number, a number in the title, the kind of
+    document, journal vs conference."""
+    conflicts = [n for n in ("volume", "issue") if a[n] and b[n] and a[n] != b[n]
+                 # an issue number mistyped in one database where volume and first page agree is no other paper
+                 and not (n == "issue" and located)]
+    if not online_first and _pages_conflict(a, b):
+        conflicts.append("article number" if a["article_number"] else "pages")
+    if not _numbers_agree(a, b):
+        conflicts.append(f"number in title ({a['numbers'] or 'none'} vs {b['numbers'] or 'none'})")
+    if a["kind"] != b["kind"]:
+        conflicts.append(" vs ".join(sorted((a["kind"], b["kind"]))))
+    if (a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located
+            and not _printed_abstract(a, b)):
+        conflicts.append("journal vs conference")
+    return conflicts
+
+
+def _numbers_agree(a, b) -> bool:
+    """Whether the numbers of two titles agree. A title cut short or without its subtitle carries fewer
+    numbers: only numbers on both sides that disagree ("FOCUS 1" / "FOCUS 2") tell two papers apart."""
+    numbers_a, numbers_b = set(a["numbers"].split()), set(b["numbers"].split())
+    return numbers_a <= numbers_b or numbers_b <= numbers_a
+
+
+def _printed_abstract(a, b) -> bool:
+    """Whether one record is a conference abstract and the other the same abstract as printed in the journal
+    that published the conference's abstracts: a record in that journal in a supplement issue or on one page
+    (an article runs to several)."""
+    conference, journal = (a, b) if a["conference"] else (b, a)
+    one_page = journal["first_page"] != "" and journal["last_page"] in ("", journal["first_page"])
+    return (conference["conference"] and not journal["conference"] and (journal["supplement"] or one_page)
+            and _journals_compatible(conference["journal"], journal["journal"]))
 
 
 def decide(a, b) -> Decision:
     """Compare two prepared records (rows of :func:`prepare`).
 
     In order: identical content is a duplicate; the same DOI (or version of a DOI) is a duplicate unless the
-    titles are unrelated; two different DOIs are distinct. Without a shared DOI, a disagreement in pages,
-    issue, volume, a number in the title or the kind of document keeps the pair from being merged (it is
-    possible when alike); a recurring title needs year, volume and first page to agree. Then a near-identical
-    title (>= 95) in the same year with compatible first authors, or a close title (>= 90) or one cut short
-    with year, volume and first page agreeing, is a duplicate; a year apart is accepted with volume and first
-    page agreeing, or when one record is the online-first version. Near-misses go to the possible queue.
+    titles are unrelated, the title names another kind of document, or pages and titles both differ (a
+    supplement's DOI); two different DOIs are distinct. Without a shared DOI, a disagreement in pages, issue,
+    volume, a number in the title or the kind of document keeps the pair from being merged (it is possible when
+    alike); a recurring title needs year, volume and first page to agree. Then a near-identical title (>= 95)
+    in the same year with compatible first authors, or a close title (>= 90) or one cut short with year, volume
+    and first page agreeing, is a duplicate; a year apart is accepted with volume and first page agreeing, or
+    when one record is the online-first version, a thesis's Dissertation Abstracts record or has the same author
+    list (one cut short or with the study group). The same journal, year, volume and page range with the same
+    first author is a duplicate when the titles are related (a translated or reworded title). A conference
+    abstract and its printing in the journal (a supplement issue, or one page) are one. Near-misses go to the
+    possible queue.
     """
-    if a["content"] == b["content"]:
-        return Decision("duplicate", 100.0, "identical records")
     similarity = fuzz.ratio(a["title"], b["title"]) if a["title"] and b["title"] else 0.0
-    if a["doi"] and b["doi"]:
-        if a["doi_work"] == b["doi_work"]:
-            same = f"same DOI {a['doi']}" if a["doi"] == b["doi"] else f"same DOI {a['doi_work']} in other versions"
-            if a["title"] and b["title"] and fuzz.token_set_ratio(a["title"], b["title"]) < 60:
-                return Decision("possible", similarity, f"{same} but unrelated titles")
-            return Decision("duplicate", similarity, same)
-        return Decision("distinct", similarity, "different DOIs")
+    known = _by_identity(a, b, similarity)
+    if known:
+        return known
     agree = [n for n in ("volume", "first_page") if a[n] and a[n] == b[n]]
     located = len(agree) == 2
-    if similarity < 85 and not located and a["title"] and b["title"]:
-        shorter, longer = sorted((a["title"], b["title"]), key=len)
-        if not (len(shorter) >= 30 and (longer.startswith(shorter) or longer.endswith(shorter))):
-            # Most candidate pairs end here: titles apart, and nothing places the two records together.
-            return Decision("distinct", similarity, f"title {similarity:.0f}")
-    same_year = a["year"] == b["year"]
-    year_gap = abs((a["year"] or 0) - (b["year"] or 0))
+    if similarity < 85 and not located and a["title"] and b["title"] and not _truncated(a, b, 30):
+        # Most candidate pairs end here: titles apart, and nothing places the two records together.
+        return Decision("distinct", similarity, f"title {similarity:.0f}")
     online_first = _online_first(a) != _online_first(b)
-    conflicts = [n for n in ("volume", "issue") if a[n] and b[n] and a[n] != b[n]
-                 # an issue number mistyped in one database where volume and first page agree is no other paper
-                 and not (n == "issue" and located)]
-    if not online_first and _pages_conflict(a, b):
-        conflicts.append("article number" if a["article_number"] else "pages")
-    numbers_a, numbers_b = set(a["numbers"].split()), set(b["numbers"].split())
-    # A title cut short or without its subtitle carries fewer numbers: only numbers on both sides that
-    # disagree ("FOCUS 1" / "FOCUS 2") tell two papers apart.
-    if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
-        conflicts.append(f"number in title ({a['numbers'] or 'none'} vs {b['numbers'] or 'none'})")
-    if a["kind"] != b["kind"]:
-        conflicts.append(" vs ".join(sorted((a["kind"], b["kind"]))))
-    if a["conference"] != b["conference"] and a["venue"] and b["venue"] and not located:
-        conflicts.append("journal vs conference")
+    conflicts = _conflicts(a, b, located, online_first)
     authors = _authors_compatible(a, b)
-    same_authors = bool(a["author_text"] and b["author_text"]) and fuzz.ratio(a["author_text"], b["author_text"]) >= 90
-    shorter, longer = sorted((a["title"], b["title"]), key=len)
-    truncated = len(shorter) >= (20 if located else 30) and (longer.startswith(shorter) or longer.endswith(shorter))
-    evidence = f"title {similarity:.0f}; year {'same' if same_year else 'differs'}"
+    evidence = f"title {similarity:.0f}; year {'same' if a['year'] == b['year'] else 'differs'}"
     if agree:
         evidence += "; same " + ", ".join(n.replace("_", " ") for n in agree)
     if conflicts:
         evidence += "; differs: " + ", ".join(conflicts)
     if not authors:
         evidence += "; first authors differ"
-    alike = (similarity >= 85 or truncated) and year_gap <= 1
+    alike = ((similarity >= 85 or _truncated(a, b, 20 if located else 30))
+             and abs((a["year"] or 0) - (b["year"] or 0)) <= 1)
     if conflicts:
-        return Decision("possible" if alike and authors else "distinct", similarity,
-                        evidence + "; never merged automatically")
+        # A reply or comment has other authors than the article it answers: alike is enough to be asked.
+        asked = alike and (authors or a["kind"] != b["kind"])
+        return Decision("possible" if asked else "distinct", similarity, evidence + "; never merged automatically")
+    return _by_fields(a, b, similarity, evidence, located, online_first, authors, alike, agree)
+
+
+def _by_fields(a, b, similarity: float, evidence: str, located: bool, online_first: bool, authors: bool,
+               alike: bool, agree: list[str]) -> Decision:
+    """The verdict on two records that nothing tells apart, from how closely title, year, authors, journal,
+    volume and pages agree (the rules of :func:`decide`, after the conflicts)."""
+    same_year = a["year"] == b["year"]
+    year_gap = abs((a["year"] or 0) - (b["year"] or 0))
+    same_authors = _same_author_list(a["author_text"], b["author_text"])
+    truncated = _truncated(a, b, 20 if located else 30)
     if a["recurring"] or b["recurring"]:
         # Editorials carry roman page numbers ("iii-v"): the pages as written must agree where no digits do.
         placed = "volume" in agree and (located or (a["pages"] != "" and a["pages"] == b["pages"]))
@@ -378,8 +523,13 @@ def decide(a, b) -> Decision:
             return Decision("duplicate", similarity, evidence + "; recurring title, every field agrees")
         return Decision("possible" if alike and authors and placed else "distinct", similarity,
                         evidence + "; recurring title, compared on every field")
+    if a["conference"] != b["conference"] and a["venue"] and b["venue"] and _printed_abstract(a, b):
+        evidence += "; a conference abstract and its printing in the journal"
     if similarity >= 95 and same_year and (located or authors):
         return Decision("duplicate", similarity, evidence)
+    if similarity >= 95 and year_gap == 1 and a["kind"] == "thesis" and same_authors:
+        return Decision("duplicate", similarity, evidence + "; a thesis and its Dissertation Abstracts record a year "
+                                                            "later")
     if (similarity >= 90 or truncated) and same_year and located and authors:
         return Decision("duplicate", similarity, evidence + ("; one title cut short" if truncated else ""))
     if similarity >= 95 and year_gap == 1 and authors and (located or (online_first and same_authors)):
@@ -389,9 +539,21 @@ def decide(a, b) -> Decision:
         return Decision("duplicate", similarity, evidence + "; years one apart (online and print), same author list")
     if truncated and same_year and "volume" in agree and same_authors:
         return Decision("duplicate", similarity, evidence + "; one title cut short; same author list")
+    if _same_citation(a, b) and same_year and fuzz.token_set_ratio(a["title"], b["title"]) >= 60:
+        return Decision("duplicate", similarity, evidence + "; same journal, volume and page range and first "
+                                                            "author: the title translated or reworded")
     if alike or (located and year_gap <= 1 and authors):
         return Decision("possible", similarity, evidence)
     return Decision("distinct", similarity, evidence)
+
+
+def _same_citation(a, b) -> bool:
+    """Whether two records cite one place as a DOI would: the same journal, volume and page range (of more than
+    one page: several abstracts share a page), by the same first author (both named)."""
+    return (bool(a["journal"] and b["journal"] and a["first_author"] and b["first_author"])
+            and a["volume"] == b["volume"] != "" and a["first_page"] == b["first_page"] != ""
+            and a["last_page"] == b["last_page"] != a["first_page"]
+            and _journals_compatible(a["journal"], b["journal"]) and _authors_compatible(a, b))
 
 
 class _Groups:
@@ -553,8 +715,6 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
         decisions = read_decisions(decisions)
     position_of = {str(r): i for i, r in enumerate(records["record_id"])}
     decided, apart = _decided(decisions, position_of) if decisions is not None else ([], {})
-    decided_pairs = {tuple(sorted((a, b))) for a, b, _ in decided} | {
-        tuple(sorted((a, b))) for a, others in apart.items() for b in others}
     prepared = _prepare_in_parallel(records, workers)
     pairs = candidate_pairs(prepared, report)
     report(f"{len(records)} records, {len(pairs)} candidate pairs")
@@ -562,20 +722,44 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
     rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
     del columns
     groups = _Groups(list(prepared["doi_work"]), apart)
-    matched, possible = [], []
+    matched = _apply_decided(decided, rows, groups, decisions)
+    decided_pairs = {tuple(sorted((a, b))) for a, b, _ in decided} | {
+        tuple(sorted((a, b))) for a, others in apart.items() for b in others}
+    found, possible = _match_pairs(sorted(pairs - decided_pairs), rows, groups)
+    matched += found
+    report(f"{len(matched)} duplicate pairs, {len(possible)} possible")
+    columns = ["record_a", "record_b", "title_similarity", "evidence"]
+    return DedupResult(_group_table(records, groups, matched, prefer), pd.DataFrame(matched, columns=columns),
+                       pd.DataFrame(possible, columns=columns))
+
+
+def _pair_entry(rows: list[dict], i: int, j: int, similarity: float, evidence: str) -> dict:
+    return {"record_a": rows[i]["record_id"], "record_b": rows[j]["record_id"],
+            "title_similarity": round(similarity, 1), "evidence": evidence}
+
+
+def _apply_decided(decided: list[tuple[int, int, str]], rows: list[dict], groups: _Groups,
+                   decisions: pd.DataFrame | None) -> list[dict]:
+    """Group the pairs a person decided are duplicates; their entries for ``pairs.csv``."""
+    matched = []
     for i, j, why in decided:
         refused = groups.union(i, j, override_doi=True)
-        entry = {"record_a": rows[i]["record_id"], "record_b": rows[j]["record_id"],
-                 "title_similarity": round(fuzz.ratio(rows[i]["title"], rows[j]["title"]), 1), "evidence": why}
+        entry = _pair_entry(rows, i, j, fuzz.ratio(rows[i]["title"], rows[j]["title"]), why)
         if refused:
             raise ReviewError(decisions.attrs.get("path", "duplicate_decisions.csv"),
                               f"{entry['record_a']} and {entry['record_b']} are decided duplicates, which {refused}",
                               field="decision", hint="the decisions contradict each other; correct one of them")
         matched.append(entry)
-    for i, j in sorted(pairs - decided_pairs):
+    return matched
+
+
+def _match_pairs(pairs: list[tuple[int, int]], rows: list[dict], groups: _Groups) -> tuple[list[dict], list[dict]]:
+    """Decide every candidate pair and group the duplicates: the entries of ``pairs.csv`` and of
+    ``possible.csv`` (a duplicate the groups refuse, as joining two DOIs, is left possible)."""
+    matched, possible = [], []
+    for i, j in pairs:
         decision = decide(rows[i], rows[j])
-        entry = {"record_a": rows[i]["record_id"], "record_b": rows[j]["record_id"],
-                 "title_similarity": round(decision.title_similarity, 1), "evidence": decision.reason}
+        entry = _pair_entry(rows, i, j, decision.title_similarity, decision.reason)
         if decision.verdict == "duplicate":
             refused = groups.union(i, j)
             if not refused:
@@ -584,7 +768,13 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
                 possible.append({**entry, "evidence": f"{decision.reason}; {refused}"})
         elif decision.verdict == "possible":
             possible.append(entry)
-    report(f"{len(matched)} duplicate pairs, {len(possible)} possible")
+    return matched, possible
+
+
+def _group_table(records: pd.DataFrame, groups: _Groups, matched: list[dict],
+                 prefer: list[str] | None) -> pd.DataFrame:
+    """One row per record: its group, whether it is the one kept (preferred database, then the most complete,
+    then the first) and why."""
     roots = [groups.find(i) for i in range(len(records))]
     rank = {database: index for index, database in enumerate(prefer or [])}
     databases = (records["database"].astype(object).where(records["database"].notna(), "").astype(str)
@@ -616,9 +806,7 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
             reason = f"duplicate of {record_ids[kept_position[root]]}: {pair.get('evidence', 'same group')}"
         result_rows.append({"record_id": record_id, "group_id": f"G{group_number[root]:06d}", "kept": kept,
                             "reason": reason})
-    columns = ["record_a", "record_b", "title_similarity", "evidence"]
-    return DedupResult(pd.DataFrame(result_rows), pd.DataFrame(matched, columns=columns),
-                       pd.DataFrame(possible, columns=columns))
+    return pd.DataFrame(result_rows)
 
 
 def _kept_reason(prefer, database, members) -> str:
