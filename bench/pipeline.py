@@ -2,7 +2,8 @@
 
 The floor is papermill executing a notebook that only imports pandas and matplotlib, as many times as there
 are notebook runs, one after the other. Prints seconds for the floor, the pipeline with --jobs 1 and with
---jobs 2, and the ratios.
+--jobs 2 (the default on a two-core machine: one notebook per core), and the ratios; the target is the
+default run within 1.2x the floor.
 
     .venv/bin/python bench/pipeline.py [--repeat N]
 """
@@ -56,8 +57,9 @@ def main() -> None:
             best["jobs2"] = min(best["jobs2"], pipeline(2, folder))
     print(f"notebook runs: {runs} ({len(example_reviews())} reviews x {len(NOTEBOOKS)} notebooks)")
     print(f"floor (papermill, import-only notebook x {runs}): {best['floor']:.1f} s")
-    print(f"synthesis run --jobs 1: {best['jobs1']:.1f} s  ratio to floor {best['jobs1'] / best['floor']:.2f} (target <= 1.5)")
-    print(f"synthesis run --jobs 2: {best['jobs2']:.1f} s  ratio to floor {best['jobs2'] / best['floor']:.2f}; "
+    print(f"synthesis run --jobs 1: {best['jobs1']:.1f} s  ratio to floor {best['jobs1'] / best['floor']:.2f}")
+    print(f"synthesis run --jobs 2: {best['jobs2']:.1f} s  ratio to floor {best['jobs2'] / best['floor']:.2f} "
+          f"(target <= 1.2 for the default run, one notebook per core); "
           f"speed-up over --jobs 1: {best['jobs1'] / best['jobs2']:.2f}x")
 
 
