@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import collections
 import concurrent.futures
 import contextlib
 import functools
@@ -414,8 +415,8 @@ def run_reviews(reviews: list[str | Path], notebooks: list[str] | None = None, o
     stagings = {review: make_folder_atomic(out_root, f".{plan.review.slug}.")
                 for review, plan in plans.items()}
     try:
-        failures |= _execute_all(plans, stagings, jobs or default_jobs(), timeout, report)
-        written = _finish_all(plans, stagings, failures, appendix, report)
+        run_failures, written = _run_all(plans, stagings, jobs or default_jobs(), timeout, appendix, report)
+        failures |= run_failures
     finally:
         for staging in stagings.values():
             if staging.exists():
@@ -446,53 +447,67 @@ def _plan_all(reviews: list[str], notebooks: list[str], overrides: dict[str, Any
     return plans, failures
 
 
-def _finish_all(plans: dict[str, RunPlan], stagings: dict[str, Path], failures: dict[str, ReviewError],
-                appendix: bool, report: Callable[[str], None]) -> list[Path]:
-    """Install every review whose notebooks all succeeded; record the others' errors in ``failures``."""
-    written = []
-    for review, plan in plans.items():
-        if review in failures:
-            continue
-        try:
-            _finish(plan, stagings[review], appendix, report)
-        except Exception as exc:  # one review's fault must not stop the others from being written
-            failures[review] = _as_review_error(exc, review, "appendix" if appendix else "manifest")
-            report(f"{plan.review.slug} FAILED: {failures[review]}")
-            continue
-        written.append(plan.destination)
-    return written
-
-
-def _execute_all(plans: dict[str, RunPlan], stagings: dict[str, Path], jobs: int, timeout: int,
-                 report: Callable[[str], None]) -> dict[str, ReviewError]:
-    """Every notebook of every planned review in one pool; the first error of each review that failed."""
-    tasks = [(review, stem) for review, plan in plans.items() for stem in plan.notebooks]
+def _run_all(plans: dict[str, RunPlan], stagings: dict[str, Path], jobs: int, timeout: int, appendix: bool,
+             report: Callable[[str], None]) -> tuple[dict[str, ReviewError], list[Path]]:
+    """Every notebook of every planned review, and each review's finish (manifest, appendix, install) as soon as
+    its notebooks are done, in one pool; the first error of each review that failed, and the folders written."""
+    queue = collections.deque(("notebook", review, stem) for review, plan in plans.items() for stem in plan.notebooks)
+    left = {review: len(plan.notebooks) for review, plan in plans.items()}
+    progress = _Progress(len(queue), report)
     failures: dict[str, ReviewError] = {}
-    if not tasks:
-        return failures
+    written: dict[str, Path] = {}
+    if not queue:
+        return failures, []
+    workers = min(jobs, len(queue))
     # Processes, not threads: papermill's cwd is a chdir of the calling process, which threads would share.
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        started = {pool.submit(_timed, _execute, stem, plans[review], stagings[review], timeout): (review, stem)
-                   for review, stem in tasks}
-        for done, future in enumerate(concurrent.futures.as_completed(started), start=1):
-            review, stem = started[future]
-            slug = plans[review].review.slug
-            try:
-                seconds = future.result()
-            except Exception as exc:  # a failed notebook fails its review only
-                failures.setdefault(review, _as_review_error(exc, review, f"notebook {stem}"))
-                report(f"[{done}/{len(tasks)}] {slug} {stem} FAILED")
-                continue
-            report(f"[{done}/{len(tasks)}] {slug} {stem} done in {seconds:.1f} s")
-    return failures
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        running: dict[concurrent.futures.Future, tuple[str, str, str]] = {}
+        while queue or running:
+            while queue and len(running) < workers:
+                kind, review, stem = task = queue.popleft()
+                work = (_execute, stem, plans[review], stagings[review], timeout) if kind == "notebook" \
+                    else (_finish, plans[review], stagings[review], appendix)
+                running[pool.submit(_timed, *work)] = task
+            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                kind, review, stem = running.pop(future)
+                try:
+                    seconds = future.result()
+                except Exception as exc:  # one review's fault must not stop the others
+                    failures.setdefault(review, _as_review_error(exc, review, stem))
+                    seconds = None
+                progress.tell(kind, plans[review].review.slug, stem, seconds, appendix)
+                if kind == "finish" and seconds is not None:
+                    written[review] = plans[review].destination
+                elif kind == "notebook":
+                    left[review] -= 1
+                    if not left[review] and review not in failures:
+                        # Ahead of the notebooks still waiting, so the appendix overlaps the other reviews' runs.
+                        queue.appendleft(("finish", review, "appendix" if appendix else "manifest"))
+    return failures, [written[review] for review in plans if review in written]
 
 
-def _finish(plan: RunPlan, staging: Path, appendix: bool, report: Callable[[str], None]) -> None:
-    """Write the manifest and (for a report) the appendix, then install the outputs."""
+class _Progress:
+    """One line per finished notebook (``[n/total]``) and per review written or failed."""
+
+    def __init__(self, total: int, report: Callable[[str], None]) -> None:
+        self.total, self.done, self.report = total, 0, report
+
+    def tell(self, kind: str, slug: str, step: str, seconds: float | None, appendix: bool) -> None:
+        if kind == "finish":
+            self.report(f"{slug} FAILED: {step}" if seconds is None else
+                        f"{slug} written in {seconds:.1f} s" + (" with its appendix" if appendix else ""))
+            return
+        self.done += 1
+        outcome = "FAILED" if seconds is None else f"done in {seconds:.1f} s"
+        self.report(f"[{self.done}/{self.total}] {slug} {step} {outcome}")
+
+
+def _finish(plan: RunPlan, staging: Path, appendix: bool) -> None:
+    """Write the manifest and (for a report) the appendix, then install the outputs (in a worker process)."""
     write_text_atomic(staging / "manifest.json", json.dumps(_manifest(plan), indent=2, sort_keys=True) + "\n")
     if appendix:
         build_appendix(plan.review, staging)
-        report(f"{plan.review.slug} appendix written")
     _install(staging, plan.destination)
 
 

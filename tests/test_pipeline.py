@@ -94,6 +94,28 @@ def test_failed_run_leaves_previous_outputs(outputs, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["perinatal-peer-support"]
 
 
+def _fail_for_psw(stem, plan, staging, timeout):
+    if plan.review.slug == "psw-implementation":
+        raise ReviewError(f"notebooks/{stem}.ipynb", "cell 3 failed", field="execution", hint="test")
+    (staging / f"{stem}.ipynb").write_text("{}")
+
+
+def test_a_failed_notebook_fails_only_its_review(tmp_path, monkeypatch):
+    """A notebook failing in one review leaves that review unwritten; the other is finished and installed."""
+    from synthesis import pipeline
+
+    monkeypatch.setattr(pipeline, "_execute", _fail_for_psw)  # the pool forks its workers, which inherit it
+    lines = []
+    with pytest.raises(RunFailed) as raised:
+        run_reviews(["psw-implementation", "perinatal-peer-support"], ["02_initial_theory", "03_coding_tallies"],
+                    out_root=tmp_path, jobs=2, progress=lines.append)
+    assert raised.value.written == [tmp_path / "perinatal-peer-support"]
+    assert list(raised.value.failures) == ["psw-implementation"] and "cell 3 failed" in str(raised.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["perinatal-peer-support"]
+    assert sum("FAILED" in line for line in lines) == 2
+    assert any(line.startswith("perinatal-peer-support written") for line in lines)
+
+
 @pytest.mark.notebooks
 def test_a_failed_review_does_not_stop_the_others(outputs, review_copy):
     """A review that does not load is named at the end; the other review is still run and installed."""
