@@ -44,6 +44,7 @@ def test_every_notebook_figure_is_checked():
     assert called and called <= set(FIGURE_FUNCTIONS), called - set(FIGURE_FUNCTIONS)
 
 
+@pytest.mark.slow  # draws every figure of a whole example
 @pytest.mark.parametrize("slug", sorted(p.name for p in REVIEWS_DIR.iterdir() if (p / "review.yml").exists()))
 def test_every_example_figure_passes(slug):
     """No figure of an example is blank, has overlapping labels or text outside the figure; the diagrams'
