@@ -215,9 +215,10 @@ def reference_checks(review: Review) -> list[dict]:
     return rows
 
 
-def _question_numbers(items: list[dict]) -> list[int]:
-    """The numbered questions of a checklist, a question split into parts counted once ("Q5a", "Q5b" -> 5)."""
-    return sorted({int(re.match(r"\D*(\d+)", str(item["id"])).group(1)) for item in items})
+def _question_ids(items: list[dict]) -> list[str]:
+    """The questions of a checklist in order, a question split into lettered parts counted once ("Q5a", "Q5b"
+    -> "Q5"); numbered criteria stay apart ("1.1" ... "1.5" are five)."""
+    return list(dict.fromkeys(re.sub(r"(?<=\d)[a-z]$", "", str(item["id"])) for item in items))
 
 
 def checklist_checks(review: Review) -> list[dict]:
@@ -242,13 +243,13 @@ def checklist_checks(review: Review) -> list[dict]:
                 rows.append(_row(f"checklist-items-{slug}", claim, tool.get("source", "appraisal/tool.yml"), stated,
                                  "no such checklist", False, f"{version} has no checklist named {name!r}"))
                 continue
-            numbers = _question_numbers(items)
+            questions = _question_ids(items)
             unscored = [str(item["id"]) for item in items if item.get("scored", True) is False]
-            evidence = (f"{version} {name}: {len(numbers)} questions (Q{numbers[0]}-Q{numbers[-1]}), "
+            evidence = (f"{version} {name}: {len(questions)} questions ({questions[0]}-{questions[-1]}), "
                         f"{len(items) - len(unscored)} of its {len(items)} items scored yes/no"
                         + (f" ({', '.join(unscored)} not)" if unscored else ""))
             rows.append(_row(f"checklist-items-{slug}", claim, tool.get("source", "appraisal/tool.yml"), stated,
-                             len(numbers), len(numbers) == stated, evidence))
+                             len(questions), len(questions) == stated, evidence))
     return rows
 
 

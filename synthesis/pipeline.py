@@ -252,6 +252,11 @@ def _html_exporter():
     return HTMLExporter()
 
 
+# ipykernel 7 warns on every start that its loopback TCP sockets are not encrypted and logs the shutdown's
+# interrupt as an error: noise to a researcher. A kernel that dies still fails the run through nbclient.
+QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
+
+
 def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
     import papermill
 
@@ -265,6 +270,7 @@ def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
         papermill.execute_notebook(str(NOTEBOOKS_DIR / f"{stem}.ipynb"), str(target), parameters=parameters,
                                    kernel_name="python3", cwd=str(staging), progress_bar=False,
                                    execution_timeout=timeout, log_output=False,
+                                   extra_arguments=QUIET_KERNEL,
                                    # Saved once at the end (and on a failure), not before every cell: the
                                    # staging folder is thrown away unless the whole review succeeds anyway.
                                    request_save_on_cell_execute=False)
@@ -543,7 +549,7 @@ def refresh_committed() -> None:
         path = NOTEBOOKS_DIR / f"{stem}.ipynb"
         _check_committed_defaults(stem)
         papermill.execute_notebook(str(path), str(path), kernel_name="python3", cwd=str(NOTEBOOKS_DIR),
-                                   progress_bar=False)
+                                   progress_bar=False, extra_arguments=QUIET_KERNEL)
         nbformat.write(strip_volatile(nbformat.read(path, as_version=4)), path)
         print(f"refreshed {display_path(path)}", file=sys.stderr)
 

@@ -605,7 +605,10 @@ _ABSTRACT_START = re.compile(r"^(\d+)\. (\S.*)$")
 _ABSTRACT_META = re.compile(r"^(DOI|PMID|PMCID|Copyright|©|Conflict of interest|Update of|Update in|Comment in|"
                             r"Comment on|Erratum in|Erratum for|Retraction in|Retraction of|Republished|"
                             r"Expression of concern|Collaborators|Investigators|Free full text)", re.IGNORECASE)
-_AUTHOR_NAME = re.compile(r"^[^\d,:;.()]{2,80}(?:\(\d+(?:,\s*\d+)*\))?$")
+# A name ("Hall JW 3rd"), then the marks after it: its affiliations' numbers, "(1)", "(1,2)" or one group each,
+# "(1)(2)", and "(#)" or "(*)" for authors who contributed equally.
+_AUTHOR_MARKS = r"(?:\((?:\d+(?:,\s*\d+)*|[#*†‡])\))*"
+_AUTHOR_NAME = re.compile(r"^[^\d,:;.()]{2,80}(?: \d+(?:st|nd|rd|th))?" + _AUTHOR_MARKS + "$")
 _CITATION = re.compile(r"^(?P<journal>[^.]+(?:\.[^.;\d]+)*?)\.\s+(?P<date>\d{4}[^;:.]*)"
                        r"(?:;(?P<volume>[^(:.]*)(?:\((?P<issue>[^)]*)\))?)?(?::(?P<pages>[^.\s]+))?")
 
@@ -632,10 +635,16 @@ def _read_pubmed_abstract(path: Path, text: str, result: ImportResult) -> None:
         title = rest.pop(0) if rest and not _ABSTRACT_META.match(rest[0]) else ""
         authors: list[str] = []
         if rest and not rest[0].startswith("Author information") and not _ABSTRACT_META.match(rest[0]):
-            names = [n.strip() for n in rest[0].rstrip(".").split(",")]
+            # Persons are separated by commas, a group author ("; EUS€REEN Foundation") by a semicolon.
+            names = [n.strip() for n in re.split(r"[,;]", rest[0].rstrip("."))]
             if all(_AUTHOR_NAME.match(n) for n in names):
-                authors = [re.sub(r"\(\d+(?:,\s*\d+)*\)$", "", n).strip() for n in names]
+                authors = [re.sub(_AUTHOR_MARKS + "$", "", n).strip() for n in names]
                 rest.pop(0)
+            elif len(rest) > 1 and rest[1].startswith("Author information"):
+                # PubMed puts the author list just above "Author information": a list not read would be lost.
+                result.problems.append(Problem(str(path), first + 1, "authors", f"author list not read: "
+                                               f"{rest[0][:60]!r}; left in the abstract", "check the record's "
+                                               "authors in PubMed"))
         body = [p for p in rest if not p.startswith("Author information") and not _ABSTRACT_META.match(p)
                 and not re.match(r"^\(\d+\)", p)]
         meta = {m.group(1).upper(): m.group(2) for line in block

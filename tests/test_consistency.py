@@ -3,6 +3,7 @@
 import pytest
 
 from synthesis import consistency, load_review
+from synthesis.scaffold import new_review
 
 
 def _checks(review):
@@ -162,6 +163,15 @@ def test_checklist_items_against_the_packaged_tool(ibrahim):
     assert "9 of its 11 items scored" in rct["note"]
     for name in ("qualitative", "cohort", "case-control"):
         assert checks.loc[f"checklist-items-{name}", "status"] == "match", name
+
+
+def test_mmat_criteria_numbered_within_a_category_count_apart(tmp_path):
+    """MMAT's criteria 1.1-1.5 are five items, so a new review's five 5-item MMAT checklists all match."""
+    new_review(tmp_path / "mine")
+    checks = _checks(load_review(tmp_path / "mine"))
+    rows = checks[checks.index.str.startswith("checklist-items-")]
+    assert len(rows) == 5 and set(rows["status"]) == {"match"}
+    assert "5 questions (1.1-1.5)" in rows.loc["checklist-items-qualitative", "note"]
 
 
 def test_checklist_unknown_to_the_packaged_tool(review_copy):
