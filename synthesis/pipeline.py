@@ -14,6 +14,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -252,9 +253,30 @@ def _html_exporter():
     return HTMLExporter()
 
 
-# ipykernel 7 warns on every start that its loopback TCP sockets are not encrypted and logs the shutdown's
-# interrupt as an error: noise to a researcher. A kernel that dies still fails the run through nbclient.
+# ipykernel logs the shutdown's interrupt as an error (and, over TCP, warns on every start that loopback sockets
+# are not encrypted): noise to a researcher. A kernel that dies still fails the run through nbclient.
 QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
+
+
+@contextlib.contextmanager
+def _kernel_options():
+    """papermill's keyword arguments for one kernel: on POSIX, Unix sockets in a private folder.
+
+    Over TCP, each pool process picks free ports by binding and releasing them, so two kernels started at once
+    can race for one port; the loser never answers ("Kernel didn't respond in 60 seconds", seen on 2 cores).
+    Sockets named inside a folder of the kernel's own cannot collide. The folder sits in the temporary
+    directory because a socket's path is limited to about 100 characters.
+    """
+    if os.name != "posix":
+        yield {"extra_arguments": QUIET_KERNEL}
+        return
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="synthesis-kernel-") as folder:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(folder, "kernel")
+        yield {"extra_arguments": QUIET_KERNEL, "config": config}
 
 
 def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
@@ -267,13 +289,13 @@ def _execute(stem: str, plan: RunPlan, staging: Path, timeout: int) -> None:
     parameters["output_dir"] = "."
     target = staging / f"{stem}.ipynb"
     try:
-        papermill.execute_notebook(str(NOTEBOOKS_DIR / f"{stem}.ipynb"), str(target), parameters=parameters,
-                                   kernel_name="python3", cwd=str(staging), progress_bar=False,
-                                   execution_timeout=timeout, log_output=False,
-                                   extra_arguments=QUIET_KERNEL,
-                                   # Saved once at the end (and on a failure), not before every cell: the
-                                   # staging folder is thrown away unless the whole review succeeds anyway.
-                                   request_save_on_cell_execute=False)
+        with _kernel_options() as kernel_options:
+            papermill.execute_notebook(str(NOTEBOOKS_DIR / f"{stem}.ipynb"), str(target), parameters=parameters,
+                                       kernel_name="python3", cwd=str(staging), progress_bar=False,
+                                       execution_timeout=timeout, log_output=False, **kernel_options,
+                                       # Saved once at the end (and on a failure), not before every cell: the
+                                       # staging folder is thrown away unless the whole review succeeds anyway.
+                                       request_save_on_cell_execute=False)
     except papermill.PapermillExecutionError as exc:
         # The staging folder holding the executed copy is removed with the failed run, so the message carries
         # what a reader needs to find the cell in the notebook itself.
@@ -548,8 +570,9 @@ def refresh_committed() -> None:
     for stem in NOTEBOOKS:
         path = NOTEBOOKS_DIR / f"{stem}.ipynb"
         _check_committed_defaults(stem)
-        papermill.execute_notebook(str(path), str(path), kernel_name="python3", cwd=str(NOTEBOOKS_DIR),
-                                   progress_bar=False, extra_arguments=QUIET_KERNEL)
+        with _kernel_options() as kernel_options:
+            papermill.execute_notebook(str(path), str(path), kernel_name="python3", cwd=str(NOTEBOOKS_DIR),
+                                       progress_bar=False, **kernel_options)
         nbformat.write(strip_volatile(nbformat.read(path, as_version=4)), path)
         print(f"refreshed {display_path(path)}", file=sys.stderr)
 

@@ -12,6 +12,7 @@ from synthesis.errors import ReviewError
 from synthesis.outputs import FIGURE_FORMATS
 from synthesis.pipeline import (
     NOTEBOOKS,
+    _kernel_options,
     RunFailed,
     default_jobs,
     parse_parameter,
@@ -168,3 +169,25 @@ def test_two_runs_at_once_do_not_corrupt_each_other(outputs):
 def test_jobs_default_to_the_cores():
     """Without --jobs, one notebook runs per core this process may use."""
     assert default_jobs() == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets are a POSIX transport; elsewhere kernels use TCP")
+def test_each_kernel_talks_over_sockets_in_a_folder_of_its_own(tmp_path):
+    """A notebook's kernel connects over Unix sockets in a private folder (no TCP port to race for), removed after."""
+    import json
+
+    import papermill
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source = "from ipykernel import get_connection_info\nprint(get_connection_info())"
+    notebook.cells = [nbformat.v4.new_code_cell(source)]
+    nbformat.write(notebook, tmp_path / "in.ipynb")
+    with _kernel_options() as first, _kernel_options() as second:
+        folders = [os.path.dirname(options["config"].KernelManager.ip) for options in (first, second)]
+        executed = papermill.execute_notebook(str(tmp_path / "in.ipynb"), str(tmp_path / "out.ipynb"),
+                                              kernel_name="python3", progress_bar=False, cwd=str(tmp_path), **first)
+    info = json.loads(executed.cells[0].outputs[0]["text"])
+    assert info["transport"] == "ipc" and os.path.dirname(info["ip"]) == folders[0]
+    assert folders[0] != folders[1] and not any(os.path.exists(folder) for folder in folders)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.ipynb", "out.ipynb"]
