@@ -28,12 +28,22 @@ class _Note(Markdown):
         return self.data
 
 
+#: Rows a notebook shows of one table. Longer tables (a large review's excerpts) are saved whole and shown by
+#: their first rows: a notebook of 200,000 rendered rows is 50 MB that no reader scrolls and papermill writes slowly.
+SHOWN_ROWS = 200
+
+
 class _Table:
     """A table as a reader sees it (:func:`synthesis.tables.readable`): HTML with its caption and no row
-    numbers, whole cells; plain text of the same cells for consoles and nbval."""
+    numbers, whole cells; plain text of the same cells for consoles and nbval. A table longer than
+    :data:`SHOWN_ROWS` shows its first rows and says where the whole table is."""
 
     def __init__(self, table: pd.DataFrame, name: str | None, caption: str):
-        self.table, self.name, self.caption = readable(table), name, caption
+        self.table, self.name = readable(table.head(SHOWN_ROWS)), name
+        where = f"tables/{name}.csv" if name else "the table this step returns"
+        self.cut = (f"(the first {SHOWN_ROWS:,} of {len(table):,} rows; all of them are in {where})"
+                    if len(table) > SHOWN_ROWS else "")
+        self.caption = " ".join(part for part in (caption, self.cut) if part)
 
     def _repr_html_(self) -> str:
         body = self.table.to_html(index=False, border=0, classes="synthesis-table",
@@ -41,7 +51,7 @@ class _Table:
         return body.replace(">\n  <thead>", f">\n  <caption>{html.escape(self.caption)}</caption>\n  <thead>", 1)
 
     def __repr__(self) -> str:
-        return self.table.to_string(index=False)
+        return self.table.to_string(index=False) + (f"\n{self.cut}" if self.cut else "")
 
 
 class _Figure:
@@ -52,8 +62,9 @@ class _Figure:
 
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
-        return (f'<figure class="synthesis-figure" id="figure-{html.escape(self.name)}"><img src="data:image/png;base64,{data}" width="{self.width}" '
-                f'alt="{html.escape(self.alt)}"><figcaption>{html.escape(self.caption)}</figcaption></figure>')
+        return (f'<figure class="synthesis-figure" id="figure-{html.escape(self.name)}">'
+                f'<img src="data:image/png;base64,{data}" width="{self.width}" alt="{html.escape(self.alt)}">'
+                f'<figcaption>{html.escape(self.caption)}</figcaption></figure>')
 
     def _repr_png_(self) -> bytes:
         return self.png

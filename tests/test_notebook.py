@@ -48,6 +48,17 @@ def test_table_is_shown_whole_with_its_caption(tmp_path):
     assert long_text in page and "\u2014" in page and "<th>5</th>" not in page and "None" not in page
 
 
+def test_long_table_shows_its_first_rows_and_says_where_the_rest_are():
+    """A table longer than SHOWN_ROWS shows only its first rows, and both the caption and the plain text say
+    how many rows there are and which file holds them all; a short table has no such note."""
+    long = nb._Table(pd.DataFrame({"n": range(nb.SHOWN_ROWS + 50)}), "excerpts", "The excerpts.")
+    note = f"(the first {nb.SHOWN_ROWS} of {nb.SHOWN_ROWS + 50} rows; all of them are in tables/excerpts.csv)"
+    assert len(long.table) == nb.SHOWN_ROWS and f"<caption>The excerpts. {note}</caption>" in long._repr_html_()
+    assert repr(long).endswith(note) and f"<td>{nb.SHOWN_ROWS}</td>" not in long._repr_html_()
+    short = nb._Table(pd.DataFrame({"n": [1]}), "excerpts", "The excerpts.")
+    assert short.cut == "" and "first" not in repr(short)
+
+
 def test_figure_is_shown_with_alt_text(tmp_path, capsys):
     """A shown figure is saved and displayed in a <figure> with alt text and its caption."""
     import matplotlib.pyplot as plt
