@@ -38,7 +38,7 @@ def _invalid_csv(path: str | Path, line: int, error: csv.Error) -> ReviewError:
     return ReviewError(path, f"not valid CSV: {reason}", line=line, field="header" if line == 1 else "row", hint=hint)
 
 
-def csv_rows(path: str | Path, text: str, *, delimiter: str = ",") -> Iterator[Row]:
+def csv_rows(path: str | Path, text: str, *, delimiter: str = ",", quoted: bool = True) -> Iterator[Row]:
     """Every row of ``text`` (the header first), each with the physical line it starts on.
 
     Parameters
@@ -49,6 +49,9 @@ def csv_rows(path: str | Path, text: str, *, delimiter: str = ",") -> Iterator[R
         Its decoded text (see :mod:`synthesis.textfile`).
     delimiter : str
         ``,`` for CSV, a tab for TSV.
+    quoted : bool
+        Whether a cell may be quoted. False for files that never quote (Web of Science's tab-delimited export),
+        where a title opening with ``"`` is text, not a quote to be closed.
 
     Yields
     ------
@@ -63,7 +66,8 @@ def csv_rows(path: str | Path, text: str, *, delimiter: str = ",") -> Iterator[R
         reading on would swallow the rest of the file into one cell.
     """
     refuse_nul(path, text, "save the file as UTF-8 text")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=quoted,
+                        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE)
     start = 1
     while True:
         try:
@@ -80,9 +84,10 @@ def _blank(cells: Sequence[str]) -> bool:
     return not any(cell.strip() for cell in cells)
 
 
-def header_and_rows(path: str | Path, text: str, *, empty_hint: str,
-                    delimiter: str = ",") -> tuple[list[str], Iterator[Row]]:
-    """The header of ``text`` (each name stripped) and its data rows, blank rows left out.
+def header_and_rows(path: str | Path, text: str, *, empty_hint: str, delimiter: str = ",",
+                    quoted: bool = True) -> tuple[list[str], Iterator[Row]]:
+    """The header of ``text`` (each name stripped) and its data rows, blank rows left out (``quoted`` as for
+    :func:`csv_rows`).
 
     The rows are read as they are iterated; an unreadable row raises then (see :func:`csv_rows`), after the rows
     before it, so a caller may keep what was read.
@@ -92,7 +97,7 @@ def header_and_rows(path: str | Path, text: str, *, empty_hint: str,
     ReviewError
         On line 1 (field ``header``) for a file without text or with a blank first line, with ``empty_hint``.
     """
-    rows = csv_rows(path, text, delimiter=delimiter)
+    rows = csv_rows(path, text, delimiter=delimiter, quoted=quoted)
     first = next(rows, None)
     if first is None or _blank(first[1]):
         message = "the file is empty" if not text.strip() else "the first line is blank, not a header row"

@@ -8,12 +8,13 @@ repeated with the same value, notes between records, a Windows encoding) is read
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -35,14 +36,30 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _YEAR = re.compile(r"(1[5-9]\d\d|20\d\d|2100)")
 
 
+# What a publisher's address adds after the DOI it holds (".../10.1002/x.1/full", ".../10.1007/s1.pdf").
+_URL_SUFFIX = re.compile(r"(?i)(?:/(?:full|abstract|abs|pdf|epdf|pdfdirect|fulltext|html|meta|summary|references)"
+                         r"|\.pdf)+/?$")
+
+
 def normalise_doi(value: str | None) -> str:
-    """A bare lower-case DOI (``10.xxxx/...``) from a URL, ``doi:`` prefix or ``[doi]`` suffix; '' if none."""
+    """A bare lower-case DOI (``10.xxxx/...``) from a URL, ``doi:`` prefix or ``[doi]`` suffix; '' if none.
+
+    In an address the DOI ends at the query (``?``, ``&``, ``#``: an OpenURL's ``rft_id=info:doi/...&...``), and
+    the view a publisher's address names after it (``/full``, ``/abstract``, ``.pdf``) is not part of it.
+    """
     if not value:
         return ""
-    match = _DOI.search(value.replace("%2F", "/").replace("%2f", "/"))
+    value = value.replace("%2F", "/").replace("%2f", "/")
+    match = _DOI.search(value)
     if not match:
         return ""
-    return match.group(0).rstrip(".,;").removesuffix("[doi]").strip().lower()
+    doi = match.group(0)
+    if "://" in value or value.lstrip().lower().startswith("www."):
+        doi = _URL_SUFFIX.sub("", re.split(r"[?&#]", doi, maxsplit=1)[0])
+    doi = doi.rstrip(".,;").removesuffix("[doi]").strip()
+    if doi.endswith(">") and "<" not in doi:
+        doi = doi.rstrip(">")
+    return doi.lower()
 
 
 def first_year(value: str | None) -> int | None:
@@ -150,7 +167,11 @@ _RIS_FIELDS = {
     "JF": "journal", "T2": "journal", "JO": "journal", "JA": "journal_abbrev", "J2": "journal_abbrev",
     "VL": "volume", "IS": "issue", "SP": "start_page", "EP": "end_page",
     "DO": "doi", "AB": "abstract", "N2": "abstract", "KW": "keywords", "UR": "url", "L2": "url",
+    "C7": "article_number",
 }
+# Tags of one item each (an author, a keyword): a line without a tag below one is the next item, as exporters that
+# write "KW  - first" and then one keyword per line mean it.
+_RIS_ITEM_TAGS = {"AU", "A1", "A2", "A3", "A4", "KW"}
 _LIST_FIELDS = {"authors", "keywords", "url"}
 
 
@@ -169,13 +190,30 @@ def _fields_to_record(fields: dict[str, list[str]], mapping: dict[str, str]) -> 
     abbreviation = single.pop("journal_abbrev", "")
     journal = single.pop("journal", "") or abbreviation
     pages = _pages(single.pop("start_page", ""), single.pop("end_page", ""))
-    return {**single, "journal": journal, "pages": single.get("pages", pages) or pages}
+    # Journals that number their articles instead of paging them: the number stands where the pages would.
+    article = single.pop("article_number", "")
+    return {**single, "journal": journal, "pages": single.get("pages", pages) or pages or article}
 
 
 # Tags that only a record carries: one of them after an ER begins a record that lacks its TY line, where a
 # note tag (NL, N1, L1 ...) or a bare line after an ER belongs to the record before.
 _BIBLIOGRAPHIC_TAGS = {"TI", "T1", "AU", "A1", "DO", "PY", "JO", "JF", "T2", "AB"}
-_OVID_NUMBER = re.compile(r"^\s*<?\d+\.?>?\s*$")
+# A record's number as Ovid writes it: "1.", "<1>", "<3001. >".
+_OVID_NUMBER = re.compile(r"^\s*(?:<\s*\d+\s*\.?\s*>|\d+\.?)\s*$")
+
+#: Ovid's tagged ("Medlars"/"Reprint") export, records numbered ``<1. >`` without TY or ER lines: its tags mean
+#: what Ovid's field guides say (IS the ISSN, VO/VI volume, IP issue, PG pages, SO the source, YR the year, UI the
+#: PubMed id, AN the accession number), not what the same two letters mean in RIS.
+_OVID_TAGGED_FIELDS = {
+    "PT": "type", "DT": "type", "TI": "title", "AU": "authors", "YR": "year", "DP": "year", "PY": "year",
+    "JN": "journal", "JT": "journal", "JF": "journal", "TA": "journal_abbrev", "SO": "source",
+    "VO": "volume", "VI": "volume", "IP": "issue", "PG": "pages", "DO": "doi", "DI": "doi", "UI": "pmid",
+    "AB": "abstract", "KW": "keywords", "MH": "keywords", "XL": "url", "UR": "url",
+}
+# Ovid's source line: "Forest Ecology & Management. 201(2-3):327-334, November 15, 2004." or, in Embase,
+# "BMJ Open. 9 (3) (pp 1-10), 2019."
+_OVID_SOURCE = re.compile(r"^(?P<journal>[^.]+(?:\.[^.\d]+)*?)\.\s+(?:Vol\.?\s*)?(?P<volume>\d+)\s*"
+                          r"(?:\((?P<issue>[^)]*)\))?\s*(?::\s*(?P<pages>[\w-]+)|\(pp\s*(?P<pp>[^)]+)\))?")
 
 
 def _ris_tag(line: str) -> str | None:
@@ -205,7 +243,7 @@ def _read_ris(path: Path, text: str, result: ImportResult) -> None:
             continue
         records.add(number, line, tag)
     if records.start is not None:
-        records.close(terminated=False)
+        records.close(terminated=records.ovid_tagged)
     records.keep_trailing()
     if result.trailing:
         first = min(result.trailing)
@@ -221,7 +259,10 @@ class _RisRecords:
     def __init__(self, path: Path, result: ImportResult, lines: list[str]) -> None:
         self.path, self.result = path, result
         self.has_ty = any(line.startswith("TY  -") for line in lines)
+        self.has_er = any(line[:5] == "ER  -" for line in lines)
         self.numbered = not self.has_ty and any(_OVID_NUMBER.match(line) for line in lines)
+        # Ovid's tagged export: records that end where the next number stands, fields in Ovid's meanings.
+        self.ovid_tagged = self.numbered and not self.has_er
         self.fields: dict[str, list[str]] = {}
         self.last: str | None = None
         self.start: int | None = None
@@ -248,7 +289,15 @@ class _RisRecords:
     def add(self, number: int, line: str, tag: str | None) -> None:
         """A line of the open record: a field, the continuation of the last one, ER, or a TY that starts anew."""
         if tag is None:
-            if self.last and line.strip():
+            if self.numbered and _OVID_NUMBER.match(line):
+                # The next record's number: Ovid's tagged export has no ER, so the number ends the record; in a
+                # file with ER lines the ER is missing.
+                self.close(terminated=self.ovid_tagged)
+                self.number_seen = True
+                return
+            if self.last in _RIS_ITEM_TAGS and line.strip():
+                self.fields[self.last].append(line.strip())
+            elif self.last and line.strip():
                 # A line without a tag continues the previous field (multi-line abstracts and notes).
                 self.fields[self.last][-1] = f"{self.fields[self.last][-1]} {line.strip()}".strip()
             return
@@ -264,10 +313,15 @@ class _RisRecords:
     def close(self, terminated: bool) -> None:
         """The open record into the result; one without its ER line is a problem."""
         fields, start = self.fields, self.start
-        record = _record(self.path, "ris", len(self.result.records) + 1, start,
-                         **_fields_to_record(fields, _RIS_FIELDS))
-        if fields.get("ID") and fields["ID"][0].strip():
-            record["record_id"] = fields["ID"][0].strip()
+        values = (_ovid_tagged_values(fields) if self.ovid_tagged else _fields_to_record(fields, _RIS_FIELDS))
+        if not values.get("doi"):
+            # EBSCO writes the DOI in L3 and some databases only a doi.org link in L1.
+            values["doi"] = next((v for key in ("L3", "L1") for v in fields.get(key, []) if normalise_doi(v)), "")
+        record = _record(self.path, "ris", len(self.result.records) + 1, start, **values)
+        identifier = next((fields[key][0].strip() for key in (("ID", "AN") if self.ovid_tagged else ("ID",))
+                           if fields.get(key) and fields[key][0].strip()), "")
+        if identifier:
+            record["record_id"] = identifier
         if fields.get("DB"):
             record["database"] = fields["DB"][0].strip()
         if not terminated:
@@ -284,10 +338,29 @@ class _RisRecords:
         self.trailing.clear()
 
 
+def _ovid_tagged_values(fields: dict[str, list[str]]) -> dict:
+    """A record of Ovid's tagged export: its own fields, and the journal, volume, issue and pages its source line
+    (SO) gives where no field of their own does."""
+    values = _fields_to_record(fields, _OVID_TAGGED_FIELDS)
+    # BIOSIS and Embase add each author's role: "Werner, S. M. [Author, Reprint Author; E-mail: ...]".
+    values["authors"] = [re.sub(r"\s*\[[^\]]*\]?$", "", author) for author in values.get("authors", [])]
+    source = values.pop("source", "")
+    match = _OVID_SOURCE.match(source)
+    if match:
+        found = {"journal": match["journal"], "volume": match["volume"], "issue": match["issue"] or "",
+                 "pages": match["pages"] or match["pp"] or ""}
+        values.update({k: v.strip() for k, v in found.items() if not values.get(k) and v})
+    elif source and not values.get("journal"):
+        values["journal"] = source.split(". ")[0]
+    if not values.get("year") and first_year(source):
+        values["year"] = [str(first_year(source))]
+    return values
+
+
 _MEDLINE_FIELDS = {
     "PT": "type", "TI": "title", "AU": "authors", "DP": "year", "JT": "journal", "TA": "journal_abbrev",
     "VI": "volume", "IP": "issue", "PG": "pages", "AB": "abstract", "MH": "keywords", "OT": "keywords",
-    "PMID": "pmid",
+    "PMID": "pmid", "CN": "authors", "BTI": "book_title",
 }
 
 
@@ -300,8 +373,11 @@ def _read_medline(path: Path, text: str, result: ImportResult) -> None:
         if start is None:
             return
         doi = next((v for key in ("LID", "AID") for v in fields.get(key, []) if "[doi]" in v), "")
-        record = _record(path, "medline", len(result.records) + 1, start,
-                         **_fields_to_record(fields, _MEDLINE_FIELDS), doi=doi)
+        values = _fields_to_record(fields, _MEDLINE_FIELDS)
+        # A book (NCBI Bookshelf) has only its book title (BTI); a chapter has its own title and the book's.
+        book = values.pop("book_title", "")
+        values["title"], values["journal"] = values.get("title") or book, values.get("journal") or book
+        record = _record(path, "medline", len(result.records) + 1, start, **values, doi=doi)
         result.records.append(record)
         _check_record(result, record)
         fields, last, start = {}, None, None
@@ -325,11 +401,21 @@ def _read_medline(path: Path, text: str, result: ImportResult) -> None:
 
 
 _WOS_FIELDS = {
-    "PT": "type", "TI": "title", "AU": "authors", "PY": "year", "PD": "year", "SO": "journal", "J9": "journal_abbrev",
+    "PT": "type", "TI": "title", "AU": "authors", "PY": "year", "PD": "year", "EY": "early_access_year",
+    "SO": "journal", "J9": "journal_abbrev",
     "VL": "volume", "IS": "issue", "BP": "start_page", "EP": "end_page", "AR": "article_number",
     "DI": "doi", "PM": "pmid", "AB": "abstract", "DE": "keywords",
 }
 _WOS_ONE_ITEM_PER_LINE = {"AU", "AF", "CR", "C1"}
+
+
+def _wos_values(fields: dict[str, list[str]]) -> dict:
+    """A Web of Science record's fields, with the early-access year (EY) where there is no publication year (a
+    record not yet in an issue)."""
+    values = _fields_to_record(fields, _WOS_FIELDS)
+    early = values.pop("early_access_year", "")
+    values["year"] = [*values.get("year", []), early] if early else values.get("year", [])
+    return values
 
 
 def _read_wos_tagged(path: Path, text: str, result: ImportResult) -> None:
@@ -350,10 +436,7 @@ def _read_wos_tagged(path: Path, text: str, result: ImportResult) -> None:
         if tag in ("FN", "VR", "EF"):
             continue
         if tag == "ER":
-            values = _fields_to_record(fields, _WOS_FIELDS)
-            article = values.pop("article_number", "")
-            values["pages"] = values.get("pages") or article
-            record = _record(path, "wos", len(result.records) + 1, start, **values)
+            record = _record(path, "wos", len(result.records) + 1, start, **_wos_values(fields))
             result.records.append(record)
             _check_record(result, record)
             fields, last, start = {}, None, None
@@ -365,10 +448,7 @@ def _read_wos_tagged(path: Path, text: str, result: ImportResult) -> None:
     if start is not None:
         result.problems.append(Problem(str(path), start, "ER", "record has no ER line; read to the end of the file",
                                        "the export may be truncated"))
-        values = _fields_to_record(fields, _WOS_FIELDS)
-        values["pages"] = values.get("pages") or values.pop("article_number", "")
-        values.pop("article_number", None)
-        result.records.append(_record(path, "wos", len(result.records) + 1, start, **values))
+        result.records.append(_record(path, "wos", len(result.records) + 1, start, **_wos_values(fields)))
 
 
 # --- BibTeX ----------------------------------------------------------------------------------------------------
@@ -377,6 +457,27 @@ def _strip_braces(value: str) -> str:
     """A BibTeX value without its grouping braces; escaped braces (``\\{``, ``\\}``) are kept as text."""
     value = value.replace("\\{", "\x01").replace("\\}", "\x02").replace("{", "").replace("}", "")
     return re.sub(r"\s+", " ", value.replace("\x01", "{").replace("\x02", "}")).strip()
+
+
+# Fields whose value is text (LaTeX accents and escapes decoded), not an address or an identifier.
+_BIBTEX_TEXT = {"title", "author", "journal", "booktitle", "abstract", "keywords", "author_keywords"}
+
+
+def _bibtex_text(value: str) -> str:
+    """A BibTeX text field as a reader sees it: ``{\\'a}`` as á, ``\\"{u}`` as ü, ``\\&`` as &."""
+    if "\\" not in value:
+        return _strip_braces(value)
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    # A bare %, &, $ or # in an exported abstract is that sign, not LaTeX's comment, column, math or parameter
+    # mark, which would drop text.
+    value = re.sub(r"(?<!\\)([%&$#])", r"\\\1", value)
+    return re.sub(r"\s+", " ", LatexNodes2Text().latex_to_text(value)).strip()
+
+
+def _page_range(pages: str) -> str:
+    """Pages with BibTeX's ``--`` (or a spaced en dash) written as one hyphen: ``123--130`` as 123-130."""
+    return re.sub(r"\s*(?:--+|\u2013|\u2014|-)\s*", "-", pages.strip())
 
 
 # The BibTeX fields a record is read from; a field repeated with different values among these loses data.
@@ -428,12 +529,14 @@ def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
             result.records.append(_record(path, "bibtex", len(result.records) + 1, (line or 0) + 1,
                                           title="", type="unparsed"))
     for entry, note in sorted(entries, key=lambda pair: pair[0].start_line):
-        fields = {k.lower(): _strip_braces(str(v.value)) for k, v in entry.fields_dict.items()}
+        fields = {k.lower(): (_bibtex_text if k.lower() in _BIBTEX_TEXT else _strip_braces)(str(v.value))
+                  for k, v in entry.fields_dict.items()}
+        article = fields.get("art_number") or fields.get("article-number") or fields.get("eid", "")
         record = _record(path, "bibtex", len(result.records) + 1, entry.start_line + 1,
                          type=entry.entry_type, title=fields.get("title", ""),
                          authors=[a for a in re.split(r"\s+and\s+", fields.get("author", "")) if a],
                          year=fields.get("year", ""), journal=fields.get("journal") or fields.get("booktitle", ""),
-                         volume=fields.get("volume", ""), issue=fields.get("number", ""), pages=fields.get("pages", ""),
+                         volume=fields.get("volume", ""), issue=fields.get("number", ""), pages=_page_range(fields.get("pages", "")) or article,
                          doi=fields.get("doi", ""), pmid=fields.get("pmid", ""), abstract=fields.get("abstract", ""),
                          keywords=[k for k in re.split(r";|,", fields.get("author_keywords") or fields.get("keywords", ""))],
                          url=fields.get("url", ""))
@@ -452,23 +555,27 @@ def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
 # --- delimited and spreadsheet formats ---------------------------------------------------------------------------
 
 _COLUMN_SYNONYMS = {
-    "record_id": ["id", "key", "recordid", "ut", "eid", "an"],
-    "title": ["title", "articletitle", "documenttitle", "ti", "t1"],
-    "authors": ["authors", "author", "au", "a1"],
+    "record_id": ["id", "key", "recordid", "ut", "eid", "an", "nctnumber"],
+    "title": ["title", "articletitle", "documenttitle", "studytitle", "ti", "t1"],
+    "authors": ["authors", "author", "authornames", "au", "a1"],
     "year": ["year", "publicationyear", "py", "pubyear", "y1", "yr", "date", "da"],
-    "journal": ["journal", "sourcetitle", "publicationtitle", "so", "jo", "jf", "t2", "secondarytitle", "journalname",
-                "booktitle"],
+    "journal": ["journal", "sourcetitle", "publicationtitle", "journalbook", "so", "jo", "jf", "t2", "secondarytitle",
+                "journalname", "booktitle", "source", "publication"],
     "volume": ["volume", "vl"],
     "issue": ["issue", "number", "is"],
     "pages": ["pages", "page", "pg"],
-    "start_page": ["pagestart", "startpage", "bp", "sp"],
-    "end_page": ["pageend", "endpage", "ep"],
+    "start_page": ["pagestart", "startpage", "firstpage", "bp", "sp"],
+    "end_page": ["pageend", "endpage", "lastpage", "ep"],
+    # Journals that number articles instead of paging them: the number stands in for the pages.
+    "article_number": ["articlenumber", "artno", "ar", "c7"],
     "doi": ["doi", "di", "do"],
     "pmid": ["pmid", "pubmedid", "pm"],
     "abstract": ["abstract", "abstractnote", "ab", "n2"],
     "keywords": ["keywords", "authorkeywords", "manualtags", "de", "kw"],
     "type": ["type", "documenttype", "itemtype", "entrytype", "pt", "ty"],
-    "url": ["url", "link", "ur"],
+    "url": ["url", "link", "ur", "studyurl", "articleurl"],
+    # PubMed's CSV gives volume, issue and pages only inside its citation ("Hear Res. 2019;373:1-10. doi: ...").
+    "citation": ["citation"],
     "database": ["db", "database"],
 }
 
@@ -476,7 +583,22 @@ _COLUMN_SYNONYMS = {
 _CSV_DATABASES = [({"eid", "sourcetitle", "documenttype"}, "Scopus"),
                   ({"pmid", "citation", "firstauthor", "journalbook"}, "PubMed"),
                   ({"documenttitle", "ieeeterms"}, "IEEE Xplore"),
-                  ({"ut", "pt", "so"}, "Web of Science")]
+                  ({"ut", "pt", "so"}, "Web of Science"),
+                  ({"utuniquewosid", "articletitle"}, "Web of Science")]
+
+# Where a database's own column names mean something else than the generic synonyms guess. Web of Science's
+# field tags (its "Web of Science Core Collection field tags" list): ID is Keywords Plus, not an id; PG the number
+# of pages; SP the conference sponsor; DA the date of the export; EY the early-access year of a record not yet
+# in an issue; AR the article number; UT the accession number.
+_DATABASE_SYNONYMS = {
+    # Scopus' "Source" column names the database ("Scopus"), not the journal.
+    "Scopus": {"journal": ["sourcetitle", "abbreviatedsourcetitle"]},
+    "Web of Science": {
+        "record_id": ["ut", "utuniquewosid"], "year": ["py", "publicationyear", "ey", "earlyaccessdate"],
+        "pages": [], "start_page": ["bp", "startpage"], "end_page": ["ep", "endpage"],
+        "article_number": ["ar", "articlenumber"], "keywords": ["de", "authorkeywords"],
+    },
+}
 
 
 def _csv_database(header: list[str]) -> str:
@@ -522,18 +644,44 @@ def _unbraced(cell: str) -> str:
     return cell
 
 
+# One person as "Surname Initials" (PubMed "Griffin DK", Scopus "Smith J.K.") or "Initials Surname" (Google
+# Scholar, Publish or Perish "DK Griffin"): a list of only such names may be separated by commas.
+_NAME = r"[^\W\d_][\w'\u2019.-]*(?: [^\W\d_][\w'\u2019.-]*)*"
+_INITIALS = r"(?:[A-Z]\.?-?){1,4}"
+_INITIALLED_NAME = re.compile(rf"{_NAME} {_INITIALS}|(?:[A-Z]\.? ?){{1,4}} {_NAME}")
+
+
+def _split_authors(authors: str) -> list[str]:
+    """The persons of an authors cell: one per line (Ovid), separated by ";" or " and ", or by commas where every
+    part is one initialled name ("Griffin DK, Larkin DM."); "Smith, John" stays one person."""
+    if " and " in authors or ";" in authors or "\n" in authors:
+        return re.split(r"\s*\n\s*|\s+and\s+|;\s*", authors)
+    parts = [part.strip() for part in authors.strip().split(",")]
+    if len(parts) > 1 and all(_INITIALLED_NAME.fullmatch(part) for part in parts):
+        if parts[-1].endswith(".") and not parts[0].endswith("."):
+            parts[-1] = parts[-1][:-1]  # PubMed ends the list with a full stop
+        return parts
+    return [authors]
+
+
 def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tuple[int, list[str]]],
                      result: ImportResult) -> None:
     if "artinfo/tig/atl" in header:
         header, rows = _ebsco_flattened(header, rows)
-    mapping = {target: found for target, found in match_columns(path, header, _COLUMN_SYNONYMS).items() if found}
     database = _csv_database(header)
+    synonyms = {**_COLUMN_SYNONYMS, **_DATABASE_SYNONYMS.get(database, {})}
+    mapping = {target: found for target, found in match_columns(path, header, synonyms).items() if found}
     if "title" not in mapping and "doi" not in mapping:
         raise ReviewError(path, "no title or DOI column", line=1, field="header",
                           hint="name a column Title (or TI) and one DOI; columns found: " + ", ".join(header[:12]))
+    while header and not header[-1]:
+        header = header[:-1]
     for line, cells in rows:
         if not any(c.strip() for c in cells):
             continue
+        # Web of Science ends every row with a tab: empty cells past the last column lose nothing.
+        while len(cells) > len(header) and not cells[-1].strip():
+            cells = cells[:-1]
         ragged = ragged_row(path, line, cells, len(header))
         if ragged:
             result.problems.append(replace(ragged, message=ragged.message + "; read as far as the cells go"))
@@ -542,13 +690,15 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
         if not first_year(value.get("year")) and first_year(value.get("journal")):
             # Ovid's Embase CSV has no year column: the year stands in the source ("Lancet. 2023. 401(3)").
             value["year"] = str(first_year(value["journal"]))
-        authors = value.get("authors", "")
-        # Ovid's CSV puts one author per line, others separate them with ";" or " and ".
-        split = (re.split(r"\s*\n\s*|\s+and\s+|;\s*", authors) if (" and " in authors or ";" in authors
-                 or "\n" in authors) else [authors])
+        cited = _CITATION.match(value.pop("citation", ""))
+        if cited:
+            value.update({k: cited[k].strip() for k in ("volume", "issue", "pages") if cited[k] and not value.get(k)})
+        pages = (value.get("pages") or _pages(value.get("start_page", ""), value.get("end_page", ""))
+                 or value.get("article_number", ""))
         record = _record(path, fmt, len(result.records) + 1, line, **{
-            k: v for k, v in value.items() if k not in ("record_id", "start_page", "end_page", "authors", "pages")},
-            authors=split, pages=value.get("pages") or _pages(value.get("start_page", ""), value.get("end_page", "")))
+            k: v for k, v in value.items()
+            if k not in ("record_id", "start_page", "end_page", "article_number", "authors", "pages")},
+            authors=_split_authors(value.get("authors", "")), pages=pages)
         if value.get("record_id"):
             record["record_id"] = value["record_id"].strip()
         record["database"] = record["database"] or database
@@ -556,8 +706,48 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
         _check_record(result, record)
 
 
+_TITLE_OR_DOI = {squash(name) for target in ("title", "doi") for name in _COLUMN_SYNONYMS[target]}
+
+#: Rows searched for the header below a preamble (Embase's "SEARCH QUERY" lines).
+PREAMBLE_ROWS = 30
+
+
+def _names_title_or_doi(cells: list[str]) -> bool:
+    return any(squash(cell) in _TITLE_OR_DOI for cell in cells)
+
+
+def _below_preamble(path: Path, header: list[str], rows: Iterator[tuple[int, list[str]]], result: ImportResult):
+    """The header and rows of a file whose first lines describe the search (Embase.com writes its query and the
+    number of results above the header): the header is the first row naming a title or DOI column."""
+    preamble = [(1, header)]
+    for line, cells in rows:
+        if _names_title_or_doi(cells):
+            result.notes.append(Problem(str(path), line, "header", f"the header is on line {line}; the "
+                                        f"{len(preamble)} row(s) above it describe the search ({preamble[0][1][0]!r})",
+                                        "the database writes the search above the records"))
+            return [cell.lstrip("\ufeff").strip() for cell in cells], rows
+        preamble.append((line, cells))
+        if len(preamble) > PREAMBLE_ROWS:
+            break
+    return header, itertools.chain(preamble[1:], rows)
+
+
+def _reads_unquoted(text: str, delimiter: str) -> bool:
+    """Whether every line of a file splits into the header's cells without quoting (one trailing empty cell
+    more allowed): such a file never quotes (Web of Science's tab-delimited export), so a cell that opens with
+    ``"`` holds a quote mark, not a quoted cell."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    width = lines[0].rstrip("\r").rstrip(delimiter).count(delimiter) if lines else 0
+    return all(line.rstrip("\r").rstrip(delimiter).count(delimiter) <= width
+               and line.count(delimiter) >= width for line in lines)
+
+
 def _read_delimited(path: Path, text: str, result: ImportResult, delimiter: str) -> None:
-    header, rows = header_and_rows(path, text, empty_hint="export again with a header row", delimiter=delimiter)
+    quoted = delimiter != "\t" or not _reads_unquoted(text, delimiter)
+    header, rows = header_and_rows(path, text, empty_hint="export again with a header row", delimiter=delimiter,
+                                   quoted=quoted)
+    if not _names_title_or_doi(header) and "artinfo/tig/atl" not in header:
+        header, rows = _below_preamble(path, header, rows, result)
     _rows_to_records(path, result.format, header, rows, result)
 
 

@@ -530,3 +530,217 @@ def test_snhl_pubmed_text_agrees_with_medline_csv(snhl):
     """The PubMed Abstract text and the MEDLINE CSV of the same search match record for record."""
     matches = compare_imports(read_records(snhl / "pubmed_abstracts.txt"), read_records(snhl / "medline.csv"))
     assert len(matches) == 859 and (matches["matched_by"] != "unmatched").all()
+
+
+# --- more export shapes, each written from its database's documented layout -----------------------------------
+
+OVID_TAGGED = """<1. >
+VN  - Ovid Technologies
+DB  - Embase
+AN  - 620000001
+AU  - Lee, K. [Author, Reprint Author; E-mail: k.lee@example.org]
+AU  - Park, J. [Author]
+TI  - Noise exposure and hearing thresholds in factory workers
+SO  - Occupational Medicine. 68(4):245-251, June 2018.
+IS  - 0962-7480 (ISSN print)
+YR  - 2018
+AB  - We measured hearing thresholds
+      in 300 workers.
+
+<2>
+VN  - Ovid Technologies
+DB  - Embase
+AN  - 620000002
+AU  - Singh, R.
+TI  - Tinnitus after concerts
+SO  - BMJ Open. 9 (3) (pp 1-10), 2019.
+IS  - 2044-6055
+
+<3001. >
+VN  - Ovid Technologies
+DB  - Ovid MEDLINE(R)
+UI  - 31234567
+AU  - Chen X
+TI  - Cochlear implants in older adults
+JT  - Ear and Hearing
+VI  - 40
+IP  - 2
+PG  - 300-310
+IS  - 0196-0202
+YR  - 2019
+DO  - 10.1097/AUD.0000000000000001
+"""
+
+
+def test_ovid_tagged_export_reads_each_numbered_record_in_ovid_meanings(tmp_path):
+    """Ovid's tagged export (records numbered <1. >, <2>, no TY or ER) gives one record per number, with IS read
+    as the ISSN, the journal, volume, issue, pages and year from SO where no field gives them, authors without
+    their roles, and the accession number as the id; nothing in it is a problem."""
+    path = tmp_path / "ovid.txt"
+    path.write_text(OVID_TAGGED)
+    result = read_records(path)
+    first, second, third = result.records
+    assert not result.problems and [r["record_id"] for r in result.records] == ["620000001", "620000002",
+                                                                                "ovid-00003"]
+    assert (first["journal"], first["volume"], first["issue"], first["pages"], first["year"]) == (
+        "Occupational Medicine", "68", "4", "245-251", 2018)
+    assert first["authors"] == "Lee, K.; Park, J." and first["abstract"] == "We measured hearing thresholds in 300 workers."
+    assert (second["journal"], second["volume"], second["issue"], second["pages"], second["year"]) == (
+        "BMJ Open", "9", "3", "1-10", 2019)
+    assert (third["issue"], third["pmid"], third["doi"], third["database"]) == (
+        "2", "31234567", "10.1097/aud.0000000000000001", "Ovid MEDLINE(R)")
+
+
+def test_next_number_inside_a_record_of_a_file_with_er_lines_is_a_missing_er(tmp_path):
+    """In a numbered file that ends records with ER, a number standing inside a record begins the next one, and
+    the record it cut short is a problem, not two records read as one."""
+    path = tmp_path / "ovid.ris"
+    path.write_text("1.\nTI  - One\nPY  - 2020\n\n2.\nTI  - Two\nPY  - 2021\nER  - \n")
+    result = read_records(path)
+    assert [r["title"] for r in result.records] == ["One", "Two"]
+    assert [(p.line, p.field) for p in result.problems] == [(2, "ER")]
+
+
+WOS_TAB_HEADER = "PT\tAU\tTI\tSO\tDE\tID\tSP\tPY\tEY\tVL\tIS\tBP\tEP\tAR\tPG\tDI\tDA\tUT"
+
+
+def test_wos_tab_delimited_export_reads_in_web_of_science_meanings(tmp_path):
+    """Web of Science's tab-delimited export (every row ending with a tab, no quoting, a title that opens with
+    a quote mark) reads without a problem: UT is the id (ID is Keywords Plus), pages from BP-EP (PG is the page
+    count, SP the sponsor), the article number where there are no pages, and the early-access year where there
+    is no publication year (DA is the export date)."""
+    rows = ['J\tLee, K\t"Hear me": deaf students at school\tEAR HEAR\tdeafness\tCHILDREN\tNIH\t2019\t\t40\t2\t'
+            '300\t310\t\t11\t10.1/a\t2024-01-05\tWOS:000000000000001',
+            'J\tPark, J\tTinnitus and sleep\tPLOS ONE\t\t\t\t\t2023\t18\t\t\t\te0123\t9\t10.1/b\t2024-01-05\t'
+            'WOS:000000000000002']
+    path = tmp_path / "savedrecs.txt"
+    path.write_text(WOS_TAB_HEADER + "\n" + "".join(row + "\t\n" for row in rows))
+    result = read_records(path)
+    first, second = result.records
+    assert not result.problems and result.format == "tsv" and first["database"] == "Web of Science"
+    assert (first["record_id"], first["title"], first["pages"], first["year"], first["keywords"]) == (
+        "WOS:000000000000001", '"Hear me": deaf students at school', "300-310", 2019, "deafness")
+    assert (second["record_id"], second["pages"], second["year"]) == ("WOS:000000000000002", "e0123", 2023)
+
+
+def test_wos_full_name_header_is_recognised(tmp_path):
+    """The full column names of Web of Science's Excel and CSV exports name the database and give the id."""
+    path = tmp_path / "savedrecs.csv"
+    path.write_text("Publication Type,Authors,Article Title,Source Title,Publication Year,Volume,Start Page,"
+                    "End Page,Article Number,DOI,UT (Unique WOS ID)\n"
+                    "J,\"Lee, K\",Hearing,EAR HEAR,2019,40,,,e12,10.1/a,WOS:000000000000001\n")
+    record = read_records(path).records[0]
+    assert (record["database"], record["record_id"], record["pages"]) == ("Web of Science", "WOS:000000000000001",
+                                                                         "e12")
+
+
+@pytest.mark.parametrize("address, doi", [
+    ("https://doi.org/10.1000/ABC.1?utm_source=x", "10.1000/abc.1"),
+    ("http://resolver.example.org/?rft_id=info:doi/10.4236%2Fojf.2020.101008&rft_id=info:pmid/", "10.4236/ojf.2020.101008"),
+    ("https://onlinelibrary.wiley.com/doi/full/10.1002/jan.13465/full", "10.1002/jan.13465"),
+    ("https://onlinelibrary.wiley.com/doi/10.1002/jan.13465/abstract#section", "10.1002/jan.13465"),
+    ("https://link.springer.com/content/pdf/10.1007/s00520-019-04765-4.pdf", "10.1007/s00520-019-04765-4"),
+    ("10.1002/(SICI)1097-4636(199707)35:1<1::AID-JBM1>3.0.CO;2-R", "10.1002/(sici)1097-4636(199707)35:1<1::aid-jbm1>3.0.co;2-r"),
+    ("10.1016/j.x.2019.01.001>", "10.1016/j.x.2019.01.001"),
+])
+def test_doi_from_an_address_ends_where_the_doi_does(address, doi):
+    """In an address the DOI stops at the query, the fragment or the view named after it (/full, .pdf); a bare
+    DOI keeps every character it has, even <, > and ; (SICI DOIs)."""
+    assert normalise_doi(address) == doi
+
+
+def test_ris_doi_from_l3_or_a_doi_link_in_l1(tmp_path):
+    """EBSCO's L3 and a doi.org link in L1 give the DOI of a record that has no DO line."""
+    path = tmp_path / "ebsco.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nL3  - 10.1000/one\nER  - \n\n"
+                    "TY  - JOUR\nTI  - Two\nL1  - internal-pdf://two.pdf\nL1  - https://dx.doi.org/10.1000/two\nER  - \n")
+    assert [r["doi"] for r in read_records(path).records] == ["10.1000/one", "10.1000/two"]
+
+
+def test_embase_csv_header_below_the_search_query(tmp_path):
+    """Embase.com writes the search above its header: the header is found below it (a note) and Author Names,
+    First Page and Last Page are read."""
+    path = tmp_path / "embase.csv"
+    path.write_text('"SEARCH QUERY","(\'hearing loss\'/exp) AND [2015-2020]/py"\n"RESULTS COUNT","2"\n\n'
+                    '"TITLE","AUTHOR NAMES","SOURCE","PUBLICATION YEAR","FIRST PAGE","LAST PAGE","DOI"\n'
+                    '"Hearing in mines","Lee K.; Park J.","Occup Med","2018","245","251","10.1/a"\n'
+                    '"Tinnitus","Singh R.","BMJ Open","2019","","","10.1/b"\n')
+    result = read_records(path)
+    assert not result.problems and [n.field for n in result.notes] == ["header"] and result.notes[0].line == 4
+    first = result.records[0]
+    assert (first["authors"], first["pages"], first["journal"], first["line"]) == ("Lee K.; Park J.", "245-251",
+                                                                                  "Occup Med", 5)
+
+
+def test_csv_title_and_journal_columns_of_other_databases(tmp_path):
+    """ClinicalTrials.gov's Study Title and NCT Number, PubMed's Journal/Book, Publish or Perish's Source and a
+    Publication column are read; Scopus' Source column (the database's name) is not taken as the journal."""
+    trials, pubmed, scholar, scopus = (tmp_path / f"{n}.csv" for n in ("ctgov", "pubmed", "pop", "scopus"))
+    trials.write_text("NCT Number,Study Title,Study URL\nNCT01234567,Hearing aids trial,https://clinicaltrials.gov/study/NCT01234567\n")
+    pubmed.write_text("PMID,Title,Authors,Citation,First Author,Journal/Book,Publication Year,Create Date,PMCID,"
+                      "NIHMS ID,DOI\n31234567,Noise,\"Griffin DK, Larkin DM.\",\"Hear Res. 2019 Mar;373(2):1-10. doi: "
+                      "10.1/a. Epub 2019 Jan 5.\",Griffin DK,Hear Res,2019,2019/01/06,,,10.1/a\n")
+    scholar.write_text("Cites,Authors,Title,Year,Source,Publisher\n3,\"DK Griffin, DM Larkin\",Noise,2019,"
+                       "Hearing Research,Elsevier\n")
+    scopus.write_text("Authors,Title,Year,Source title,Art. No.,DOI,Document Type,Source,EID\n"
+                      "Lee K.,Noise,2019,,e12,10.1/a,Article,Scopus,2-s2.0-1\n")
+    ctgov = read_records(trials).records[0]
+    assert (ctgov["record_id"], ctgov["title"]) == ("NCT01234567", "Hearing aids trial")
+    pm = read_records(pubmed).records[0]
+    assert (pm["journal"], pm["volume"], pm["issue"], pm["pages"], pm["authors"]) == (
+        "Hear Res", "373", "2", "1-10", "Griffin DK; Larkin DM")
+    pop = read_records(scholar).records[0]
+    assert (pop["journal"], pop["authors"]) == ("Hearing Research", "DK Griffin; DM Larkin")
+    sc = read_records(scopus).records[0]
+    assert (sc["journal"], sc["pages"]) == ("", "e12")
+
+
+def test_one_person_with_a_comma_is_not_split(tmp_path):
+    """"Surname, Given" is one person; only a list of initialled names is split at its commas."""
+    path = tmp_path / "a.csv"
+    path.write_text('Title,Authors\nOne,"Smith, John"\nTwo,"Smith J, Jones, K"\nThree,World Health Organization\n')
+    assert [r["authors"] for r in read_records(path).records] == ["Smith, John", "Smith J, Jones, K",
+                                                                 "World Health Organization"]
+
+
+def test_article_numbers_stand_for_pages(tmp_path):
+    """RIS C7, BibTeX art_number and article-number give the pages of an article that has none."""
+    ris, bib = tmp_path / "a.ris", tmp_path / "a.bib"
+    ris.write_text("TY  - JOUR\nTI  - One\nC7  - e0123\nER  - \n\nTY  - JOUR\nTI  - Two\nSP  - 5\nEP  - 9\n"
+                   "C7  - e9\nER  - \n")
+    bib.write_text("@article{a, title={One}, art_number={1722034}}\n@article{b, title={Two}, article-number={e5}}\n")
+    assert [r["pages"] for r in read_records(ris).records] == ["e0123", "5-9"]
+    assert [r["pages"] for r in read_records(bib).records] == ["1722034", "e5"]
+
+
+def test_medline_book_title_and_group_author(tmp_path):
+    """A MEDLINE book record without TI takes its BTI as title, and a group author (CN) is one of the authors."""
+    path = tmp_path / "pubmed.nbib"
+    path.write_text("PMID- 30000001\nBTI - Hearing Loss: Determining Eligibility\nCN  - National Academies\n\n"
+                    "PMID- 30000002\nTI  - Noise study\nAU  - Lee K\nCN  - Hearing Study Group\n")
+    book, article = read_records(path).records
+    assert (book["title"], book["authors"]) == ("Hearing Loss: Determining Eligibility", "National Academies")
+    assert article["authors"] == "Lee K; Hearing Study Group"
+
+
+def test_bibtex_latex_is_decoded_and_pages_take_one_hyphen(tmp_path):
+    """BibTeX accents and escapes ({\\'a}, \\"{u}, \\&) read as the letters they stand for, a bare % stays a
+    percent sign, and 123--130 reads as 123-130; a URL keeps its escapes."""
+    path = tmp_path / "a.bib"
+    path.write_text("@article{a,\n  title = {A {B}ayesian view of {\\'a}lvarez's 50% rule \\& more},\n"
+                    "  author = {Garc{\\'\\i}a, Ana and M\\\"{u}ller, Jan},\n  pages = {123--130},\n"
+                    "  url = {https://example.org/a%2Fb}\n}\n@article{b, title={Two}, pages={7 -- 9}}\n")
+    first, second = read_records(path).records
+    assert first["title"] == "A Bayesian view of álvarez's 50% rule & more"
+    assert first["authors"] == "García, Ana; Müller, Jan" and first["url"] == "https://example.org/a%2Fb"
+    assert (first["pages"], second["pages"]) == ("123-130", "7-9")
+
+
+def test_ris_list_tag_continues_as_new_items(tmp_path):
+    """Lines without a tag below KW or AU are the next keywords or authors; below AB they continue the text."""
+    path = tmp_path / "a.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nAU  - Lee, K\nPark, J\nKW  - deafness\nhearing aids\ntinnitus\n"
+                    "AB  - First line\nsecond line\nER  - \n")
+    record = read_records(path).records[0]
+    assert (record["authors"], record["keywords"], record["abstract"]) == (
+        "Lee, K; Park, J", "deafness; hearing aids; tinnitus", "First line second line")
