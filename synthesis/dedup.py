@@ -53,9 +53,10 @@ __all__ = ["DedupResult", "prepare", "candidate_pairs", "decide", "deduplicate",
 
 _MAX_BLOCK = 60
 # Venues of conference papers and abstracts ("Proceedings of the National Academy of Sciences" and of the
-# Royal Society are journals).
-_CONFERENCE = re.compile(r"proceedings?(?! of the (?:national academy|royal society|ieee\b))|conference|congress|"
-                         r"symposium|meeting|workshop|abstract|amcis|hicss|icis|ecis", re.IGNORECASE)
+# Royal Society are journals), and "Conf", the ISO 4 abbreviation of conference ("Annu Int Conf IEEE Eng Med Biol
+# Soc" is how PubMed names the proceedings Embase calls "Conference proceedings: ...").
+_CONFERENCE = re.compile(r"proceedings?(?! of the (?:national academy|royal society|ieee\b))|conference|\bconf\b|"
+                         r"congress|symposium|meeting|workshop|abstract|amcis|hicss|icis|ecis", re.IGNORECASE)
 # Annotations databases add to titles: "[Erratum appears in ...]", "[Review] [57 refs]", ". [Russian]",
 # "(Structured abstract)", "[corrected]"; a truncated "[Erratum ..." without its closing bracket too.
 _ANNOTATION = re.compile(

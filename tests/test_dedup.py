@@ -495,3 +495,16 @@ def test_author_list_with_a_group_author_appended_is_the_same_list():
 def test_preprint_is_known_by_its_servers_doi_prefix(doi):
     """A preprint server's DOI prefix, four or five digits long, makes the record a preprint."""
     assert prepare(_records({**BASE, "record_id": "a", "journal": "", "doi": doi}))["kind"].iloc[0] == "preprint"
+
+
+def test_proceedings_named_by_their_iso_abbreviation_are_a_conference():
+    """PubMed's "Annu Int Conf IEEE Eng Med Biol Soc" (Conf: the ISO 4 abbreviation of conference) and Embase's
+    "Conference proceedings: ..." name one kind of venue: the same paper in both is grouped."""
+    paper = {"title": "Loudness normalization for cochlear implant using pulse-rate modulation", "year": 2006,
+             "authors": "Chen, F; Zhang, YT"}
+    result = deduplicate(_records(
+        {**paper, "record_id": "a", "journal": "Annu Int Conf IEEE Eng Med Biol Soc", "volume": "2006",
+         "pages": "1236-9", "doi": "10.1109/iembs.2006.259368"},
+        {**paper, "record_id": "b", "journal": "Conference proceedings : Annual International Conference of the "
+                                               "IEEE Engineering in Medicine and Biology Society"}))
+    assert result.groups["group_id"].nunique() == 1
