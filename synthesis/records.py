@@ -110,6 +110,7 @@ def _record(path: Path, fmt: str, index: int, line: int | None, **values) -> dic
             value = value.strip()
         record[key] = value
     record["doi"] = normalise_doi(record["doi"]) if record["doi"] else normalise_doi(record["url"]) if record["url"] else ""
+    record["pages"] = _clean_pages(record["pages"]) if isinstance(record["pages"], str) else record["pages"]
     # The year may stand in any of a record's date fields (PY, Y1, DA, DP, PD): the first that holds one gives it.
     dates = values.get("year")
     dates = [str(d or "") for d in dates] if isinstance(dates, list) else [dates]
@@ -180,13 +181,36 @@ def _pages(start: str, end: str) -> str:
     return f"{start}-{end}" if start and end and end != start else start or end
 
 
+# What databases write where a record has no pages (Ovid's "No Pagination Specified", split by RIS into SP "No"
+# and EP "Specified"), and the "pp" some (TRID) write before them.
+_NO_PAGES = re.compile(r"(?i)no[\s-]+(?:pagination[\s-]*)?(?:specified|given)?|no pagination|n\.?\s?p\.?|\[?no pages\]?")
+_PAGES_PREFIX = re.compile(r"(?i)^p{1,2}\.?\s*(?=\d)")
+
+
+def _clean_pages(pages: str) -> str:
+    pages = pages.strip()
+    return "" if _NO_PAGES.fullmatch(pages) else _PAGES_PREFIX.sub("", pages)
+
+
+_COPYRIGHT = re.compile(r"(?i)^(?:copyright\b|\(c\)|\u00a9)")
+
+
+def _abstracts(values: list[str]) -> str:
+    """A record's abstracts as one text: both of an abstract in two languages (SciELO writes "ABSTRACT ..." and
+    "RESUMO ..."), without the copyright notice EBSCO adds as an abstract of its own."""
+    texts = list(dict.fromkeys(v for v in values if v.strip()))
+    kept = [v for v in texts if not _COPYRIGHT.match(v.strip())] or texts[:1]
+    return " ".join(kept)
+
+
 def _fields_to_record(fields: dict[str, list[str]], mapping: dict[str, str]) -> dict:
     values: dict[str, list[str]] = {}
     for tag, items in fields.items():
         target = mapping.get(tag)
         if target:
             values.setdefault(target, []).extend(items)
-    single = {k: (v if k in _LIST_FIELDS or k == "year" else v[0]) for k, v in values.items()}
+    single = {k: (v if k in _LIST_FIELDS or k == "year" else _abstracts(v) if k == "abstract" else v[0])
+              for k, v in values.items()}
     abbreviation = single.pop("journal_abbrev", "")
     journal = single.pop("journal", "") or abbreviation
     pages = _pages(single.pop("start_page", ""), single.pop("end_page", ""))
@@ -212,7 +236,7 @@ _OVID_TAGGED_FIELDS = {
 }
 # Ovid's source line: "Forest Ecology & Management. 201(2-3):327-334, November 15, 2004." or, in Embase,
 # "BMJ Open. 9 (3) (pp 1-10), 2019."
-_OVID_SOURCE = re.compile(r"^(?P<journal>[^.]+(?:\.[^.\d]+)*?)\.\s+(?:Vol\.?\s*)?(?P<volume>\d+)\s*"
+_OVID_SOURCE = re.compile(r"\.\s+(?:Vol\.?\s*)?(?P<volume>\d+)\s*(?=[(:])"
                           r"(?:\((?P<issue>[^)]*)\))?\s*(?::\s*(?P<pages>[\w-]+)|\(pp\s*(?P<pp>[^)]+)\))?")
 
 
@@ -243,13 +267,33 @@ def _read_ris(path: Path, text: str, result: ImportResult) -> None:
             continue
         records.add(number, line, tag)
     if records.start is not None:
-        records.close(terminated=records.ovid_tagged)
+        records.close(terminated=records.ovid_tagged, at_end=True)
     records.keep_trailing()
     if result.trailing:
         first = min(result.trailing)
         result.notes.append(Problem(str(path), None, "ER", f"text after ER kept as the trailing text of "
                                     f"{len(result.trailing)} record(s) (e.g. {first}: "
                                     f"{result.trailing[first][:60]!r})", "database notes between records"))
+
+
+def _database_identifiers(fields: dict[str, list[str]], record: dict, ovid_tagged: bool) -> None:
+    """The record id and PubMed id of an RIS or Ovid record, from the tags whose meaning depends on the database:
+    AN is the accession number (the PMID when the database is PubMed or MEDLINE), Ovid's UI the PMID only in
+    MEDLINE (Embase's own number elsewhere), Embase's C5 the MEDLINE PMID."""
+    def value(tag: str) -> str:
+        return fields[tag][0].strip() if fields.get(tag) and fields[tag][0].strip() else ""
+
+    names = " ".join(value(tag) for tag in ("DB", "DP")).lower()
+    medline = any(name in names for name in ("medline", "pubmed", "nlm"))
+    identifier = value("ID") or (value("AN") or value("UI") if ovid_tagged else "")
+    if identifier:
+        record["record_id"] = identifier
+    pmid = record["pmid"] if (medline or not ovid_tagged) else ""
+    if not pmid and medline and value("AN").isdigit():
+        pmid = value("AN")
+    if not pmid and "embase" in names and value("C5").isdigit():
+        pmid = value("C5")
+    record["pmid"] = pmid
 
 
 class _RisRecords:
@@ -310,7 +354,7 @@ class _RisRecords:
         self.fields.setdefault(tag, []).append(line[6:].strip())
         self.last = tag
 
-    def close(self, terminated: bool) -> None:
+    def close(self, terminated: bool, at_end: bool = False) -> None:
         """The open record into the result; one without its ER line is a problem."""
         fields, start = self.fields, self.start
         values = (_ovid_tagged_values(fields) if self.ovid_tagged else _fields_to_record(fields, _RIS_FIELDS))
@@ -318,15 +362,13 @@ class _RisRecords:
             # EBSCO writes the DOI in L3 and some databases only a doi.org link in L1.
             values["doi"] = next((v for key in ("L3", "L1") for v in fields.get(key, []) if normalise_doi(v)), "")
         record = _record(self.path, "ris", len(self.result.records) + 1, start, **values)
-        identifier = next((fields[key][0].strip() for key in (("ID", "AN") if self.ovid_tagged else ("ID",))
-                           if fields.get(key) and fields[key][0].strip()), "")
-        if identifier:
-            record["record_id"] = identifier
         if fields.get("DB"):
             record["database"] = fields["DB"][0].strip()
+        _database_identifiers(fields, record, self.ovid_tagged)
         if not terminated:
-            self.result.problems.append(Problem(str(self.path), start, "ER", "record has no ER line; read to the next "
-                                                "record", "the export may be truncated"))
+            self.result.problems.append(Problem(str(self.path), start, "ER", "record has no ER line; read to the "
+                                                + ("end of the file" if at_end else "next record"),
+                                                "the export may be truncated"))
         self.result.records.append(record)
         _check_record(self.result, record)
         self.fields, self.last, self.start, self.previous = {}, None, None, record
@@ -345,13 +387,11 @@ def _ovid_tagged_values(fields: dict[str, list[str]]) -> dict:
     # BIOSIS and Embase add each author's role: "Werner, S. M. [Author, Reprint Author; E-mail: ...]".
     values["authors"] = [re.sub(r"\s*\[[^\]]*\]?$", "", author) for author in values.get("authors", [])]
     source = values.pop("source", "")
-    match = _OVID_SOURCE.match(source)
+    match = _OVID_SOURCE.search(source)
+    found = {"journal": source.split(". ")[0]}
     if match:
-        found = {"journal": match["journal"], "volume": match["volume"], "issue": match["issue"] or "",
-                 "pages": match["pages"] or match["pp"] or ""}
-        values.update({k: v.strip() for k, v in found.items() if not values.get(k) and v})
-    elif source and not values.get("journal"):
-        values["journal"] = source.split(". ")[0]
+        found.update(volume=match["volume"], issue=match["issue"] or "", pages=match["pages"] or match["pp"] or "")
+    values.update({k: v.strip() for k, v in found.items() if not values.get(k) and v})
     if not values.get("year") and first_year(source):
         values["year"] = [str(first_year(source))]
     return values
@@ -480,6 +520,9 @@ def _page_range(pages: str) -> str:
     return re.sub(r"\s*(?:--+|\u2013|\u2014|-)\s*", "-", pages.strip())
 
 
+# What a BibTeX "source" field holds when a database names itself in it.
+_BIBTEX_DATABASES = {"scopus": "Scopus", "web of science": "Web of Science", "pubmed": "PubMed"}
+
 # The BibTeX fields a record is read from; a field repeated with different values among these loses data.
 _BIBTEX_READ = {"title", "author", "year", "journal", "booktitle", "volume", "number", "pages", "doi", "pmid",
                 "abstract", "url"}
@@ -497,6 +540,27 @@ def _repeated_fields(block) -> tuple[str, bool]:
         return (f"field(s) {', '.join(conflicting)} appear twice with different values; the last value is kept",
                 False)
     return f"field(s) {', '.join(repeated)} appear twice (same value, or a field not read); read as one", True
+
+
+def _bibtex_record(path: Path, index: int, entry) -> dict:
+    """One BibTeX entry as a record: text fields decoded from LaTeX, identifiers unescaped, the article number
+    where there are no pages."""
+    fields = {k.lower(): (_bibtex_text if k.lower() in _BIBTEX_TEXT else _strip_braces)(str(v.value))
+              for k, v in entry.fields_dict.items()}
+    article = fields.get("art_number") or fields.get("article-number") or fields.get("eid", "")
+    # Identifiers are not LaTeX, but exporters escape them as if they were ("10.1007/978-3\\_3").
+    identifiers = {k: re.sub(r"\\([_%&#$])", r"\1", fields.get(k, "")) for k in ("doi", "url", "pmid")}
+    # Europe PMC keys its entries by PubMed id ("PMID:36788546"); Scopus names itself in a source field.
+    key_pmid = re.fullmatch(r"(?i)pmid:?(\d+)", entry.key or "")
+    keywords = fields.get("author_keywords") or fields.get("keywords", "")
+    return _record(path, "bibtex", index, entry.start_line + 1, type=entry.entry_type, title=fields.get("title", ""),
+                   authors=[a for a in re.split(r"\s+and\s+", fields.get("author", "")) if a],
+                   year=fields.get("year", ""), journal=fields.get("journal") or fields.get("booktitle", ""),
+                   volume=fields.get("volume", ""), issue=fields.get("number", ""),
+                   pages=_page_range(fields.get("pages", "")) or article, doi=identifiers["doi"],
+                   pmid=identifiers["pmid"] or (key_pmid.group(1) if key_pmid else ""),
+                   abstract=fields.get("abstract", ""), keywords=re.split(r";|,", keywords), url=identifiers["url"],
+                   database=_BIBTEX_DATABASES.get(fields.get("source", "").lower(), ""))
 
 
 def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
@@ -529,17 +593,7 @@ def _read_bibtex(path: Path, text: str, result: ImportResult) -> None:
             result.records.append(_record(path, "bibtex", len(result.records) + 1, (line or 0) + 1,
                                           title="", type="unparsed"))
     for entry, note in sorted(entries, key=lambda pair: pair[0].start_line):
-        fields = {k.lower(): (_bibtex_text if k.lower() in _BIBTEX_TEXT else _strip_braces)(str(v.value))
-                  for k, v in entry.fields_dict.items()}
-        article = fields.get("art_number") or fields.get("article-number") or fields.get("eid", "")
-        record = _record(path, "bibtex", len(result.records) + 1, entry.start_line + 1,
-                         type=entry.entry_type, title=fields.get("title", ""),
-                         authors=[a for a in re.split(r"\s+and\s+", fields.get("author", "")) if a],
-                         year=fields.get("year", ""), journal=fields.get("journal") or fields.get("booktitle", ""),
-                         volume=fields.get("volume", ""), issue=fields.get("number", ""), pages=_page_range(fields.get("pages", "")) or article,
-                         doi=fields.get("doi", ""), pmid=fields.get("pmid", ""), abstract=fields.get("abstract", ""),
-                         keywords=[k for k in re.split(r";|,", fields.get("author_keywords") or fields.get("keywords", ""))],
-                         url=fields.get("url", ""))
+        record = _bibtex_record(path, len(result.records) + 1, entry)
         if note:
             message, harmless = note
             (result.notes if harmless else result.problems).append(
@@ -576,6 +630,8 @@ _COLUMN_SYNONYMS = {
     "url": ["url", "link", "ur", "studyurl", "articleurl"],
     # PubMed's CSV gives volume, issue and pages only inside its citation ("Hear Res. 2019;373:1-10. doi: ...").
     "citation": ["citation"],
+    # Embase.com's CSV gives a record's DOI only inside its OpenURL link ("...&id=doi:10.4103%2F...&...").
+    "openurl": ["openurllink", "openurl"],
     "database": ["db", "database"],
 }
 
@@ -595,7 +651,8 @@ _DATABASE_SYNONYMS = {
     "Scopus": {"journal": ["sourcetitle", "abbreviatedsourcetitle"]},
     "Web of Science": {
         "record_id": ["ut", "utuniquewosid"], "year": ["py", "publicationyear", "ey", "earlyaccessdate"],
-        "pages": [], "start_page": ["bp", "startpage"], "end_page": ["ep", "endpage"],
+        # PS, the page span, in Zoological Record and other databases of the Web of Science platform.
+        "pages": ["ps"], "start_page": ["bp", "startpage"], "end_page": ["ep", "endpage"],
         "article_number": ["ar", "articlenumber"], "keywords": ["de", "authorkeywords"],
     },
 }
@@ -690,6 +747,12 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
         if not first_year(value.get("year")) and first_year(value.get("journal")):
             # Ovid's Embase CSV has no year column: the year stands in the source ("Lancet. 2023. 401(3)").
             value["year"] = str(first_year(value["journal"]))
+        openurl = value.pop("openurl", "")
+        value["doi"] = value.get("doi") or normalise_doi(openurl)
+        source = _EMBASE_SOURCE.match(value.get("journal", ""))
+        if source and not value.get("volume"):
+            value.update({k: (source[k] or "").strip() for k in ("journal", "volume", "issue", "pages")})
+            value["year"] = value.get("year") or source["year"]
         cited = _CITATION.match(value.pop("citation", ""))
         if cited:
             value.update({k: cited[k].strip() for k in ("volume", "issue", "pages") if cited[k] and not value.get(k)})
@@ -705,6 +768,10 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
         result.records.append(record)
         _check_record(result, record)
 
+
+# Embase.com's Source cell: "Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014".
+_EMBASE_SOURCE = re.compile(r"^(?P<journal>[^()]+?) \((?P<year>\d{4})\) (?P<volume>[^:\s(]+)(?::(?P<issue>[^\s(]+))?"
+                            r"(?: \((?P<pages>[^)]*)\))?")
 
 _TITLE_OR_DOI = {squash(name) for target in ("title", "doi") for name in _COLUMN_SYNONYMS[target]}
 
@@ -784,7 +851,7 @@ def _read_endnote_xml(path: Path, text: str, result: ImportResult) -> None:
                          year=first("dates/year"), journal=first("titles/secondary-title") or first("periodical/full-title"),
                          volume=first("volume"), issue=first("number"), pages=first("pages"),
                          doi=first("electronic-resource-num"), abstract=first("abstract"),
-                         keywords=texts(record_node, "keywords/keyword"), url=first("urls/related-urls/url"))
+                         keywords=texts(record_node, "keywords/keyword"), url=first("urls/related-urls/url") or first("urls/web-urls/url"))
         result.records.append(record)
         _check_record(result, record)
 

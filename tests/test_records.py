@@ -551,10 +551,18 @@ AB  - We measured hearing thresholds
 VN  - Ovid Technologies
 DB  - Embase
 AN  - 620000002
+UI  - 621381829
 AU  - Singh, R.
 TI  - Tinnitus after concerts
 SO  - BMJ Open. 9 (3) (pp 1-10), 2019.
 IS  - 2044-6055
+
+<4>
+VN  - Ovid Technologies
+DB  - Embase
+AN  - 620000004
+TI  - Hearing screening in newborns
+SO  - BMC Proceedings. Conference: 5th Congress of Audiology. Spain. 12 (Supplement 3) (no pagination), 2018.
 
 <3001. >
 VN  - Ovid Technologies
@@ -575,18 +583,21 @@ DO  - 10.1097/AUD.0000000000000001
 def test_ovid_tagged_export_reads_each_numbered_record_in_ovid_meanings(tmp_path):
     """Ovid's tagged export (records numbered <1. >, <2>, no TY or ER) gives one record per number, with IS read
     as the ISSN, the journal, volume, issue, pages and year from SO where no field gives them, authors without
-    their roles, and the accession number as the id; nothing in it is a problem."""
+    their roles, the accession number (or UI) as the id and UI as the PMID only in MEDLINE; nothing in it is a
+    problem."""
     path = tmp_path / "ovid.txt"
     path.write_text(OVID_TAGGED)
     result = read_records(path)
-    first, second, third = result.records
+    first, second, fourth, third = result.records
     assert not result.problems and [r["record_id"] for r in result.records] == ["620000001", "620000002",
-                                                                                "ovid-00003"]
+                                                                                "620000004", "31234567"]
     assert (first["journal"], first["volume"], first["issue"], first["pages"], first["year"]) == (
         "Occupational Medicine", "68", "4", "245-251", 2018)
     assert first["authors"] == "Lee, K.; Park, J." and first["abstract"] == "We measured hearing thresholds in 300 workers."
-    assert (second["journal"], second["volume"], second["issue"], second["pages"], second["year"]) == (
-        "BMJ Open", "9", "3", "1-10", 2019)
+    assert (second["journal"], second["volume"], second["issue"], second["pages"], second["year"], second["pmid"]) == (
+        "BMJ Open", "9", "3", "1-10", 2019, "")
+    assert (fourth["journal"], fourth["volume"], fourth["issue"], fourth["pages"], fourth["year"]) == (
+        "BMC Proceedings", "12", "Supplement 3", "", 2018)
     assert (third["issue"], third["pmid"], third["doi"], third["database"]) == (
         "2", "31234567", "10.1097/aud.0000000000000001", "Ovid MEDLINE(R)")
 
@@ -744,3 +755,74 @@ def test_ris_list_tag_continues_as_new_items(tmp_path):
     record = read_records(path).records[0]
     assert (record["authors"], record["keywords"], record["abstract"]) == (
         "Lee, K; Park, J", "deafness; hearing aids; tinnitus", "First line second line")
+
+
+def test_embase_csv_source_cell_and_openurl_doi(tmp_path):
+    """Embase.com's Source cell ("Journal (year) volume:issue (pages). Date of Publication: ...") gives the
+    journal, volume, issue and pages, and its OpenURL link the DOI."""
+    path = tmp_path / "embase.csv"
+    path.write_text('Title,Author Names,Source,Open URL Link\n"Endoscopic ultrasound of the pancreas","Lee K.",'
+                    '"Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014",'
+                    '"https://resolver.example.org/?sid=EMBASE&issn=23039027&id=doi:10.4103%2F2303-9027.138783&atitle=x"\n')
+    record = read_records(path).records[0]
+    assert (record["journal"], record["year"], record["volume"], record["issue"], record["pages"], record["doi"]) == (
+        "Endoscopic Ultrasound", 2014, "3", "3", "152-160", "10.4103/2303-9027.138783")
+
+
+def test_pages_that_say_there_are_none_are_empty(tmp_path):
+    """Ovid's "No Pagination Specified" (SP No, EP Specified in RIS) is no pages; TRID's "pp 278-298" is 278-298."""
+    path = tmp_path / "a.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nSP  - No\nEP  - Specified\nER  - \n\n"
+                    "TY  - JOUR\nTI  - Two\nSP  - pp 278-298\nER  - \n\nTY  - JOUR\nTI  - Three\nSP  - No Pagination "
+                    "Specified\nER  - \n")
+    assert [r["pages"] for r in read_records(path).records] == ["", "278-298", ""]
+
+
+def test_two_abstracts_are_both_kept(tmp_path):
+    """A record with its abstract in two languages (SciELO writes AB twice) keeps both."""
+    path = tmp_path / "scielo.ris"
+    path.write_text("TY  - JOUR\nTI  - Forest\nAB  - ABSTRACT The forest.\nAB  - RESUMO A mata.\nER  - \n")
+    assert read_records(path).records[0]["abstract"] == "ABSTRACT The forest. RESUMO A mata."
+
+
+def test_pubmed_ids_where_each_database_writes_them(tmp_path):
+    """AN is the PMID in a PubMed record, C5 the MEDLINE PMID in an Embase one; elsewhere neither is."""
+    path = tmp_path / "a.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nDB  - PubMed\nAN  - 29459515\nER  - \n\n"
+                    "TY  - JOUR\nTI  - Two\nDB  - Embase\nC5  - 15368318\nER  - \n\n"
+                    "TY  - JOUR\nTI  - Three\nDB  - CINAHL\nAN  - 123456\nC5  - 99\nER  - \n")
+    assert [r["pmid"] for r in read_records(path).records] == ["29459515", "15368318", ""]
+
+
+def test_bibtex_identifiers_lose_their_latex_escapes(tmp_path):
+    """A DOI escaped as LaTeX (\\_) reads bare; a PMID key (Europe PMC) gives the PMID; Scopus' source field
+    names the database."""
+    path = tmp_path / "a.bib"
+    path.write_text("@incollection{x, title={Chapter}, doi={10.1007/999-9-999-99999-9\\_3}}\n"
+                    "@article{PMID:36788546, title={Two}}\n@article{s, title={Three}, source={Scopus}}\n")
+    one, two, three = read_records(path).records
+    assert (one["doi"], two["pmid"], three["database"]) == ("10.1007/999-9-999-99999-9_3", "36788546", "Scopus")
+
+
+def test_endnote_xml_web_address(tmp_path):
+    """An EndNote XML record whose address stands under web-urls keeps it."""
+    path = tmp_path / "a.xml"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><xml><records><record><ref-type name="Web Page">12'
+                    '</ref-type><titles><title>Search by example</title></titles><urls><web-urls><url>'
+                    'http://editor.example.org/search</url></web-urls></urls></record></records></xml>')
+    assert read_records(path).records[0]["url"] == "http://editor.example.org/search"
+
+
+def test_zoological_record_page_span(tmp_path):
+    """PS, the page span of Zoological Record's tab-delimited export (Web of Science platform), gives the pages."""
+    path = tmp_path / "zoorec.txt"
+    path.write_text("PT\tAU\tTI\tSO\tPS\tPY\tUT\nJ\tLee, K\tBees\tJ ZOOL\t2274-2285\t2019\tZOOREC:1\n")
+    assert read_records(path).records[0]["pages"] == "2274-2285"
+
+
+def test_copyright_notice_is_not_part_of_the_abstract(tmp_path):
+    """EBSCO's copyright notice, written as a second AB line, is left out of the abstract."""
+    path = tmp_path / "ebsco.ris"
+    path.write_text("TY  - JOUR\nTI  - Rodents\nAB  - Small rodents are common.\nAB  - Copyright of Agric Ecosyst "
+                    "Environ is the property of Elsevier.\nER  - \n")
+    assert read_records(path).records[0]["abstract"] == "Small rodents are common."
