@@ -534,6 +534,11 @@ def test_snhl_pubmed_text_agrees_with_medline_csv(snhl):
 
 # --- more export shapes, each written from its database's documented layout -----------------------------------
 
+def _records_of(tmp_path, name: str, text: str) -> list[dict]:
+    path = tmp_path / name
+    path.write_text(text)
+    return read_records(path).records
+
 OVID_TAGGED = """<1. >
 VN  - Ovid Technologies
 DB  - Embase
@@ -636,11 +641,11 @@ def test_wos_tab_delimited_export_reads_in_web_of_science_meanings(tmp_path):
 
 def test_wos_full_name_header_is_recognised(tmp_path):
     """The full column names of Web of Science's Excel and CSV exports name the database and give the id."""
-    path = tmp_path / "savedrecs.csv"
-    path.write_text("Publication Type,Authors,Article Title,Source Title,Publication Year,Volume,Start Page,"
-                    "End Page,Article Number,DOI,UT (Unique WOS ID)\n"
-                    "J,\"Lee, K\",Hearing,EAR HEAR,2019,40,,,e12,10.1/a,WOS:000000000000001\n")
-    record = read_records(path).records[0]
+    records = _records_of(tmp_path, "savedrecs.csv",
+                          "Publication Type,Authors,Article Title,Source Title,Publication Year,Volume,Start Page,"
+                          "End Page,Article Number,DOI,UT (Unique WOS ID)\n"
+                          "J,\"Lee, K\",Hearing,EAR HEAR,2019,40,,,e12,10.1/a,WOS:000000000000001\n")
+    record = records[0]
     assert (record["database"], record["record_id"], record["pages"]) == ("Web of Science", "WOS:000000000000001",
                                                                          "e12")
 
@@ -662,10 +667,10 @@ def test_doi_from_an_address_ends_where_the_doi_does(address, doi):
 
 def test_ris_doi_from_l3_or_a_doi_link_in_l1(tmp_path):
     """EBSCO's L3 and a doi.org link in L1 give the DOI of a record that has no DO line."""
-    path = tmp_path / "ebsco.ris"
-    path.write_text("TY  - JOUR\nTI  - One\nL3  - 10.1000/one\nER  - \n\n"
-                    "TY  - JOUR\nTI  - Two\nL1  - internal-pdf://two.pdf\nL1  - https://dx.doi.org/10.1000/two\nER  - \n")
-    assert [r["doi"] for r in read_records(path).records] == ["10.1000/one", "10.1000/two"]
+    records = _records_of(tmp_path, "ebsco.ris",
+                          "TY  - JOUR\nTI  - One\nL3  - 10.1000/one\nER  - \n\n"
+                          "TY  - JOUR\nTI  - Two\nL1  - internal-pdf://two.pdf\nL1  - https://dx.doi.org/10.1000/two\nER  - \n")
+    assert [r["doi"] for r in records] == ["10.1000/one", "10.1000/two"]
 
 
 def test_embase_csv_header_below_the_search_query(tmp_path):
@@ -708,9 +713,9 @@ def test_csv_title_and_journal_columns_of_other_databases(tmp_path):
 
 def test_one_person_with_a_comma_is_not_split(tmp_path):
     """"Surname, Given" is one person; only a list of initialled names is split at its commas."""
-    path = tmp_path / "a.csv"
-    path.write_text('Title,Authors\nOne,"Smith, John"\nTwo,"Smith J, Jones, K"\nThree,World Health Organization\n')
-    assert [r["authors"] for r in read_records(path).records] == ["Smith, John", "Smith J, Jones, K",
+    records = _records_of(tmp_path, "a.csv",
+                          'Title,Authors\nOne,"Smith, John"\nTwo,"Smith J, Jones, K"\nThree,World Health Organization\n')
+    assert [r["authors"] for r in records] == ["Smith, John", "Smith J, Jones, K",
                                                                  "World Health Organization"]
 
 
@@ -726,10 +731,10 @@ def test_article_numbers_stand_for_pages(tmp_path):
 
 def test_medline_book_title_and_group_author(tmp_path):
     """A MEDLINE book record without TI takes its BTI as title, and a group author (CN) is one of the authors."""
-    path = tmp_path / "pubmed.nbib"
-    path.write_text("PMID- 30000001\nBTI - Hearing Loss: Determining Eligibility\nCN  - National Academies\n\n"
-                    "PMID- 30000002\nTI  - Noise study\nAU  - Lee K\nCN  - Hearing Study Group\n")
-    book, article = read_records(path).records
+    records = _records_of(tmp_path, "pubmed.nbib",
+                          "PMID- 30000001\nBTI - Hearing Loss: Determining Eligibility\nCN  - National Academies\n\n"
+                          "PMID- 30000002\nTI  - Noise study\nAU  - Lee K\nCN  - Hearing Study Group\n")
+    book, article = records
     assert (book["title"], book["authors"]) == ("Hearing Loss: Determining Eligibility", "National Academies")
     assert article["authors"] == "Lee K; Hearing Study Group"
 
@@ -737,11 +742,11 @@ def test_medline_book_title_and_group_author(tmp_path):
 def test_bibtex_latex_is_decoded_and_pages_take_one_hyphen(tmp_path):
     """BibTeX accents and escapes ({\\'a}, \\"{u}, \\&) read as the letters they stand for, a bare % stays a
     percent sign, and 123--130 reads as 123-130; a URL keeps its escapes."""
-    path = tmp_path / "a.bib"
-    path.write_text("@article{a,\n  title = {A {B}ayesian view of {\\'a}lvarez's 50% rule \\& more},\n"
-                    "  author = {Garc{\\'\\i}a, Ana and M\\\"{u}ller, Jan},\n  pages = {123--130},\n"
-                    "  url = {https://example.org/a%2Fb}\n}\n@article{b, title={Two}, pages={7 -- 9}}\n")
-    first, second = read_records(path).records
+    records = _records_of(tmp_path, "a.bib",
+                          "@article{a,\n  title = {A {B}ayesian view of {\\'a}lvarez's 50% rule \\& more},\n"
+                          "  author = {Garc{\\'\\i}a, Ana and M\\\"{u}ller, Jan},\n  pages = {123--130},\n"
+                          "  url = {https://example.org/a%2Fb}\n}\n@article{b, title={Two}, pages={7 -- 9}}\n")
+    first, second = records
     assert first["title"] == "A Bayesian view of álvarez's 50% rule & more"
     assert first["authors"] == "García, Ana; Müller, Jan" and first["url"] == "https://example.org/a%2Fb"
     assert (first["pages"], second["pages"]) == ("123-130", "7-9")
@@ -749,10 +754,10 @@ def test_bibtex_latex_is_decoded_and_pages_take_one_hyphen(tmp_path):
 
 def test_ris_list_tag_continues_as_new_items(tmp_path):
     """Lines without a tag below KW or AU are the next keywords or authors; below AB they continue the text."""
-    path = tmp_path / "a.ris"
-    path.write_text("TY  - JOUR\nTI  - One\nAU  - Lee, K\nPark, J\nKW  - deafness\nhearing aids\ntinnitus\n"
-                    "AB  - First line\nsecond line\nER  - \n")
-    record = read_records(path).records[0]
+    records = _records_of(tmp_path, "a.ris",
+                          "TY  - JOUR\nTI  - One\nAU  - Lee, K\nPark, J\nKW  - deafness\nhearing aids\ntinnitus\n"
+                          "AB  - First line\nsecond line\nER  - \n")
+    record = records[0]
     assert (record["authors"], record["keywords"], record["abstract"]) == (
         "Lee, K; Park, J", "deafness; hearing aids; tinnitus", "First line second line")
 
@@ -760,69 +765,69 @@ def test_ris_list_tag_continues_as_new_items(tmp_path):
 def test_embase_csv_source_cell_and_openurl_doi(tmp_path):
     """Embase.com's Source cell ("Journal (year) volume:issue (pages). Date of Publication: ...") gives the
     journal, volume, issue and pages, and its OpenURL link the DOI."""
-    path = tmp_path / "embase.csv"
-    path.write_text('Title,Author Names,Source,Open URL Link\n"Endoscopic ultrasound of the pancreas","Lee K.",'
-                    '"Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014",'
-                    '"https://resolver.example.org/?sid=EMBASE&issn=23039027&id=doi:10.4103%2F2303-9027.138783&atitle=x"\n')
-    record = read_records(path).records[0]
+    records = _records_of(tmp_path, "embase.csv",
+                          'Title,Author Names,Source,Open URL Link\n"Endoscopic ultrasound of the pancreas","Lee K.",'
+                          '"Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014",'
+                          '"https://resolver.example.org/?sid=EMBASE&issn=23039027&id=doi:10.4103%2F2303-9027.138783&atitle=x"\n')
+    record = records[0]
     assert (record["journal"], record["year"], record["volume"], record["issue"], record["pages"], record["doi"]) == (
         "Endoscopic Ultrasound", 2014, "3", "3", "152-160", "10.4103/2303-9027.138783")
 
 
 def test_pages_that_say_there_are_none_are_empty(tmp_path):
     """Ovid's "No Pagination Specified" (SP No, EP Specified in RIS) is no pages; TRID's "pp 278-298" is 278-298."""
-    path = tmp_path / "a.ris"
-    path.write_text("TY  - JOUR\nTI  - One\nSP  - No\nEP  - Specified\nER  - \n\n"
-                    "TY  - JOUR\nTI  - Two\nSP  - pp 278-298\nER  - \n\nTY  - JOUR\nTI  - Three\nSP  - No Pagination "
-                    "Specified\nER  - \n")
-    assert [r["pages"] for r in read_records(path).records] == ["", "278-298", ""]
+    records = _records_of(tmp_path, "a.ris",
+                          "TY  - JOUR\nTI  - One\nSP  - No\nEP  - Specified\nER  - \n\n"
+                          "TY  - JOUR\nTI  - Two\nSP  - pp 278-298\nER  - \n\nTY  - JOUR\nTI  - Three\nSP  - No Pagination "
+                          "Specified\nER  - \n")
+    assert [r["pages"] for r in records] == ["", "278-298", ""]
 
 
 def test_two_abstracts_are_both_kept(tmp_path):
     """A record with its abstract in two languages (SciELO writes AB twice) keeps both."""
-    path = tmp_path / "scielo.ris"
-    path.write_text("TY  - JOUR\nTI  - Forest\nAB  - ABSTRACT The forest.\nAB  - RESUMO A mata.\nER  - \n")
-    assert read_records(path).records[0]["abstract"] == "ABSTRACT The forest. RESUMO A mata."
+    records = _records_of(tmp_path, "scielo.ris",
+                          "TY  - JOUR\nTI  - Forest\nAB  - ABSTRACT The forest.\nAB  - RESUMO A mata.\nER  - \n")
+    assert records[0]["abstract"] == "ABSTRACT The forest. RESUMO A mata."
 
 
 def test_pubmed_ids_where_each_database_writes_them(tmp_path):
     """AN is the PMID in a PubMed record, C5 the MEDLINE PMID in an Embase one; elsewhere neither is."""
-    path = tmp_path / "a.ris"
-    path.write_text("TY  - JOUR\nTI  - One\nDB  - PubMed\nAN  - 29459515\nER  - \n\n"
-                    "TY  - JOUR\nTI  - Two\nDB  - Embase\nC5  - 15368318\nER  - \n\n"
-                    "TY  - JOUR\nTI  - Three\nDB  - CINAHL\nAN  - 123456\nC5  - 99\nER  - \n")
-    assert [r["pmid"] for r in read_records(path).records] == ["29459515", "15368318", ""]
+    records = _records_of(tmp_path, "a.ris",
+                          "TY  - JOUR\nTI  - One\nDB  - PubMed\nAN  - 29459515\nER  - \n\n"
+                          "TY  - JOUR\nTI  - Two\nDB  - Embase\nC5  - 15368318\nER  - \n\n"
+                          "TY  - JOUR\nTI  - Three\nDB  - CINAHL\nAN  - 123456\nC5  - 99\nER  - \n")
+    assert [r["pmid"] for r in records] == ["29459515", "15368318", ""]
 
 
 def test_bibtex_identifiers_lose_their_latex_escapes(tmp_path):
     """A DOI escaped as LaTeX (\\_) reads bare; a PMID key (Europe PMC) gives the PMID; Scopus' source field
     names the database."""
-    path = tmp_path / "a.bib"
-    path.write_text("@incollection{x, title={Chapter}, doi={10.1007/999-9-999-99999-9\\_3}}\n"
-                    "@article{PMID:36788546, title={Two}}\n@article{s, title={Three}, source={Scopus}}\n")
-    one, two, three = read_records(path).records
+    records = _records_of(tmp_path, "a.bib",
+                          "@incollection{x, title={Chapter}, doi={10.1007/999-9-999-99999-9\\_3}}\n"
+                          "@article{PMID:36788546, title={Two}}\n@article{s, title={Three}, source={Scopus}}\n")
+    one, two, three = records
     assert (one["doi"], two["pmid"], three["database"]) == ("10.1007/999-9-999-99999-9_3", "36788546", "Scopus")
 
 
 def test_endnote_xml_web_address(tmp_path):
     """An EndNote XML record whose address stands under web-urls keeps it."""
-    path = tmp_path / "a.xml"
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?><xml><records><record><ref-type name="Web Page">12'
-                    '</ref-type><titles><title>Search by example</title></titles><urls><web-urls><url>'
-                    'http://editor.example.org/search</url></web-urls></urls></record></records></xml>')
-    assert read_records(path).records[0]["url"] == "http://editor.example.org/search"
+    records = _records_of(tmp_path, "a.xml",
+                          '<?xml version="1.0" encoding="UTF-8"?><xml><records><record><ref-type name="Web Page">12'
+                          '</ref-type><titles><title>Search by example</title></titles><urls><web-urls><url>'
+                          'http://editor.example.org/search</url></web-urls></urls></record></records></xml>')
+    assert records[0]["url"] == "http://editor.example.org/search"
 
 
 def test_zoological_record_page_span(tmp_path):
     """PS, the page span of Zoological Record's tab-delimited export (Web of Science platform), gives the pages."""
-    path = tmp_path / "zoorec.txt"
-    path.write_text("PT\tAU\tTI\tSO\tPS\tPY\tUT\nJ\tLee, K\tBees\tJ ZOOL\t2274-2285\t2019\tZOOREC:1\n")
-    assert read_records(path).records[0]["pages"] == "2274-2285"
+    records = _records_of(tmp_path, "zoorec.txt",
+                          "PT\tAU\tTI\tSO\tPS\tPY\tUT\nJ\tLee, K\tBees\tJ ZOOL\t2274-2285\t2019\tZOOREC:1\n")
+    assert records[0]["pages"] == "2274-2285"
 
 
 def test_copyright_notice_is_not_part_of_the_abstract(tmp_path):
     """EBSCO's copyright notice, written as a second AB line, is left out of the abstract."""
-    path = tmp_path / "ebsco.ris"
-    path.write_text("TY  - JOUR\nTI  - Rodents\nAB  - Small rodents are common.\nAB  - Copyright of Agric Ecosyst "
-                    "Environ is the property of Elsevier.\nER  - \n")
-    assert read_records(path).records[0]["abstract"] == "Small rodents are common."
+    records = _records_of(tmp_path, "ebsco.ris",
+                          "TY  - JOUR\nTI  - Rodents\nAB  - Small rodents are common.\nAB  - Copyright of Agric Ecosyst "
+                          "Environ is the property of Elsevier.\nER  - \n")
+    assert records[0]["abstract"] == "Small rodents are common."
