@@ -146,9 +146,9 @@ def snhl_records() -> pd.DataFrame:
 
 
 def perturbed(count: int, base: pd.DataFrame, seed: int = 20261121) -> pd.DataFrame:
-    """``count`` records made from real ones: distinct papers by word substitution (new DOI, year, volume and
-    pages), about one in four repeated with the noise real exports show (case, punctuation, annotations, a DOI
-    one database lacks, an author list cut to the first author)."""
+    """``count`` records made from real ones: distinct papers by word substitution (new DOI, PubMed id, year,
+    volume and pages), about one in four repeated with the noise real exports show (case, punctuation,
+    annotations, a DOI or PubMed id one database lacks, an author list cut to the first author)."""
     rng = random.Random(seed)
     sources = base.to_dict("records")
     vocabulary = sorted({w for t in base["title"].dropna() for w in str(t).split() if w.isalpha() and len(w) > 3})
@@ -162,7 +162,8 @@ def perturbed(count: int, base: pd.DataFrame, seed: int = 20261121) -> pd.DataFr
         first = rng.randint(1, 3000)
         paper = dict(source, title=" ".join(words), year=rng.randint(1990, 2024), volume=str(rng.randint(1, 400)),
                      issue=str(rng.randint(1, 12)), pages=f"{first}-{first + rng.randint(1, 20)}",
-                     doi=f"10.5555/p{len(rows):07d}" if source["doi"] else "", record_id=f"p{len(rows):07d}")
+                     doi=f"10.5555/p{len(rows):07d}" if source["doi"] else "", record_id=f"p{len(rows):07d}",
+                     pmid=str(40000000 + len(rows)) if source.get("pmid") else "", paper=len(rows))
         rows.append(paper)
         if rng.random() < 0.25 and len(rows) < count:
             title = paper["title"]
@@ -170,6 +171,8 @@ def perturbed(count: int, base: pd.DataFrame, seed: int = 20261121) -> pd.DataFr
                 [title.lower(), title + ". [Review] [12 refs]", title.replace(" ", "  "), title.rstrip(".") + "."]))
             if rng.random() < 0.3:
                 noisy["doi"] = ""
+            if rng.random() < 0.3:
+                noisy["pmid"] = ""
             if rng.random() < 0.3:
                 noisy["authors"] = str(paper["authors"] or "").split(";")[0]
             rows.append(noisy)
@@ -230,8 +233,12 @@ def main() -> None:
         peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                    + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
         # CPU seconds beside wall seconds: on a shared machine the wall clock also counts other processes' turns.
+        paper_of = dict(zip(records["record_id"], records["paper"]))
+        # Generated papers a group joins beyond its first: 0 unless a substitution made two papers alike.
+        across = sum(len({paper_of[r] for r in g}) - 1 for g in groups)
         print(f"scale: {len(records):,} perturbed records in {seconds:.1f} s wall, {cpu:.1f} s CPU (target < 300 s), "
-              f"{sum(len(g) - 1 for g in groups):,} duplicates; peak memory of this process and its "
+              f"{sum(len(g) - 1 for g in groups):,} duplicates of {len(records) - records['paper'].nunique():,} "
+              f"made, {across:,} merges across generated papers; peak memory of this process and its "
               f"largest worker {peak_mb:,.0f} MB (target < 8192)")
 
 

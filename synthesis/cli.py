@@ -198,7 +198,7 @@ def _refuse_overwriting(inputs: list, outputs: list) -> None:
 
 
 def _records(args) -> int:
-    from synthesis.dedup import deduplicate, read_decisions
+    from synthesis.dedup import deduplicate, preference_rank, read_decisions
     from synthesis.outputs import write_text_atomic
     from synthesis.records import (
         read_many,
@@ -238,6 +238,11 @@ def _records(args) -> int:
         print(f"  {problem}", file=sys.stderr)
     frame = records_frame(result.records)
     prefer = [p.strip() for p in args.prefer.split(",") if p.strip()]
+    present = sorted({str(d) for d in frame["database"].dropna() if str(d)})
+    for name in prefer:
+        if all(preference_rank([name], database) for database in present):
+            print(f"  --prefer {name}: no record comes from a database of that name (the records' databases: "
+                  f"{', '.join(present) or 'none named'})", file=sys.stderr)
     decisions = read_decisions(args.decisions) if args.decisions else None
     outcome = deduplicate(frame, prefer, progress=lambda line: print(line, file=sys.stderr), decisions=decisions)
     folder = Path(args.output)

@@ -49,7 +49,7 @@ from synthesis.errors import ReviewError
 from synthesis.records import RECORD_FIELDS, normalise_doi
 
 __all__ = ["DedupResult", "prepare", "candidate_pairs", "decide", "deduplicate", "pairwise_scores",
-           "read_decisions"]
+           "read_decisions", "preference_rank"]
 
 _MAX_BLOCK = 60
 # Venues of conference papers and abstracts ("Proceedings of the National Academy of Sciences" and of the
@@ -240,7 +240,8 @@ def _doi_work(doi: str) -> str:
 _AUTHOR_SEPARATOR = re.compile(r";| and ")
 # A supplement issue ("Suppl. 2", "S2", "Supplement"), where journals print conference abstracts.
 _SUPPLEMENT = re.compile(r"suppl|(?:^|\s)s\d", re.IGNORECASE)
-_ARTICLE_NUMBER = re.compile(r"^\s*[A-Za-z]\d")
+# An article number: a letter or two before digits ("e0123456", "a1754", Cochrane's "CD006273").
+_ARTICLE_NUMBER = re.compile(r"^\s*[A-Za-z]{1,2}\d")
 
 
 def _each(function: Callable[[str], object], values: list[str]) -> list:
@@ -287,6 +288,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         "article_number": _each(lambda v: bool(_ARTICLE_NUMBER.match(v)), text["pages"]),
         "doi": dois,
         "doi_work": _each(_doi_work, dois),
+        "pmid": _each(_digits, text["pmid"]),
         "conference": _each(lambda v: bool(_CONFERENCE.search(v)), venues),
         "venue": [bool(j.strip()) for j in text["journal"]],
         "kind": kinds,
@@ -324,11 +326,16 @@ def candidate_pairs(prepared: pd.DataFrame, report: Callable[[str], None] | None
     keys: list[tuple[str, pd.Series]] = [
         ("identical content", prepared["content"]),
         ("DOI", prepared["doi_work"].where(prepared["doi_work"] != "")),
+        ("PubMed id", prepared["pmid"].where(prepared["pmid"] != "")),
         ("title", prepared["title_key"].where(prepared["title_key"].str.len() >= 12)),
         ("title start", prepared["title_key"].str[:30].where(prepared["title_key"].str.len() >= 30)),
         ("title end", prepared["title_key"].str[-30:].where(prepared["title_key"].str.len() >= 30)),
         ("year, volume, first page", (prepared["year"].astype(str) + "|" + prepared["volume"] + "|" +
          prepared["first_page"]).where((prepared["volume"] != "") & (prepared["first_page"] != ""))),
+        # An article number names an article within its journal (Cochrane's CD006273, PLoS' e0123456), with
+        # or without a volume.
+        ("year, journal, article number", (prepared["year"].astype(str) + "|" + prepared["journal"] + "|" +
+         prepared["pages"]).where(prepared["article_number"])),
     ]
     pairs: set[tuple[int, int]] = set()
     for index, (name, key) in enumerate(keys):
@@ -402,19 +409,33 @@ def _truncated(a, b, shortest: int) -> bool:
 
 
 def _by_identity(a, b, similarity: float) -> Decision | None:
-    """The verdict from what identifies a record (identical content, DOI); None when neither decides.
+    """The verdict from what identifies a record (identical content, DOI, PubMed id); None when none decides.
 
     A DOI names one work, but a supplement or an issue may carry one DOI for all its abstracts, and an erratum
     record may carry its article's DOI: a shared DOI with different pages and titles that are not the same, or
-    with a title saying the record is another kind of document, is left to a person.
+    with a title saying the record is another kind of document, is left to a person. Without DOIs on both, the
+    same PubMed id (which Embase, Scopus and Ovid copy from MEDLINE) is weighed the same way; different PubMed
+    ids are a conflict (:func:`_conflicts`).
     """
     if a["content"] == b["content"]:
         return Decision("duplicate", 100.0, "identical records")
-    if not (a["doi"] and b["doi"]):
+    if a["doi"] and b["doi"]:
+        if a["doi_work"] != b["doi_work"]:
+            return Decision("distinct", similarity, "different DOIs")
+        same = f"same DOI {a['doi']}" if a["doi"] == b["doi"] else f"same DOI {a['doi_work']} in other versions"
+    elif a["pmid"] and a["pmid"] == b["pmid"]:
+        same = f"same PubMed id {a['pmid']}"
+        if a["title"] and b["title"] and fuzz.token_set_ratio(a["title"], b["title"]) < 60:
+            # No supplement shares a PubMed id; unrelated titles are a translated one (Embase keeps the
+            # original title): the fields decide.
+            return None
+    else:
         return None
-    if a["doi_work"] != b["doi_work"]:
-        return Decision("distinct", similarity, "different DOIs")
-    same = f"same DOI {a['doi']}" if a["doi"] == b["doi"] else f"same DOI {a['doi_work']} in other versions"
+    return _same_identifier(a, b, similarity, same)
+
+
+def _same_identifier(a, b, similarity: float, same: str) -> Decision:
+    """Two records that carry one identifier: a duplicate unless their titles say otherwise."""
     if a["title_kind"] != b["title_kind"]:
         kinds = " vs ".join(sorted((a["title_kind"] or "article", b["title_kind"] or "article")))
         return Decision("possible", similarity, f"{same} but {kinds}; never merged automatically")
@@ -438,6 +459,8 @@ def _conflicts(a, b, located: bool, online_first: bool) -> list[str]:
                  and not (n == "issue" and located)]
     if not online_first and _pages_conflict(a, b):
         conflicts.append("article number" if a["article_number"] else "pages")
+    if a["pmid"] and b["pmid"] and a["pmid"] != b["pmid"]:
+        conflicts.append("PubMed id")
     if not _numbers_agree(a, b):
         conflicts.append(f"number in title ({a['numbers'] or 'none'} vs {b['numbers'] or 'none'})")
     if a["kind"] != b["kind"]:
@@ -486,7 +509,8 @@ def decide(a, b) -> Decision:
     if known:
         return known
     agree = [n for n in ("volume", "first_page") if a[n] and a[n] == b[n]]
-    located = len(agree) == 2
+    # Volume and first page place a record in its journal; so does an article number, which journals give once.
+    located = len(agree) == 2 or _same_article_number(a, b)
     if similarity < 85 and not located and a["title"] and b["title"] and not _truncated(a, b, 30):
         # Most candidate pairs end here: titles apart, and nothing places the two records together.
         return Decision("distinct", similarity, f"title {similarity:.0f}")
@@ -533,6 +557,8 @@ def _by_fields(a, b, similarity: float, evidence: str, located: bool, online_fir
                                                             "later")
     if (similarity >= 90 or truncated) and same_year and located and authors:
         return Decision("duplicate", similarity, evidence + ("; one title cut short" if truncated else ""))
+    if (similarity >= 90 or truncated) and same_year and same_authors and _same_article_number(a, b):
+        return Decision("duplicate", similarity, evidence + "; same journal, article number and author list")
     if similarity >= 95 and year_gap == 1 and authors and (located or (online_first and same_authors)):
         return Decision("duplicate", similarity, evidence + ("; years one apart" if located
                                                                else "; online-first record, a year earlier"))
@@ -548,6 +574,12 @@ def _by_fields(a, b, similarity: float, evidence: str, located: bool, online_fir
     return Decision("distinct", similarity, evidence)
 
 
+def _same_article_number(a, b) -> bool:
+    """Whether two records carry one article number in one journal (an article number names an article there)."""
+    return (a["article_number"] and a["pages"] == b["pages"] and bool(a["journal"]) and bool(b["journal"])
+            and _journals_compatible(a["journal"], b["journal"]))
+
+
 def _same_citation(a, b) -> bool:
     """Whether two records cite one place as a DOI would: the same journal, volume and page range (of more than
     one page: several abstracts share a page), by the same first author (both named)."""
@@ -558,12 +590,14 @@ def _same_citation(a, b) -> bool:
 
 
 class _Groups:
-    """Union-find that refuses to join groups holding different DOIs (no chain may merge two DOIs) or two
-    records a person decided are not duplicates."""
+    """Union-find that refuses to join groups holding different DOIs or different PubMed ids (no chain may
+    merge two of either) or two records a person decided are not duplicates."""
 
-    def __init__(self, dois: list[str], apart: dict[int, set[int]] | None = None) -> None:
+    def __init__(self, dois: list[str], apart: dict[int, set[int]] | None = None,
+                 pmids: list[str] | None = None) -> None:
         self.parent = list(range(len(dois)))
         self.dois = [{d} if d else set() for d in dois]
+        self.pmids = [{p} if p else set() for p in (pmids or [""] * len(dois))]
         apart = apart or {}
         # For groups holding a record with a "not duplicate" decision: those records, and the ones they refuse.
         self.flagged = {i: {i} for i in apart}
@@ -585,8 +619,11 @@ class _Groups:
             return "would join records decided not to be duplicates"
         if not override_doi and self.dois[root_a] and self.dois[root_b] and not (self.dois[root_a] & self.dois[root_b]):
             return "would join records with different DOIs"
+        if not override_doi and self.pmids[root_a] and self.pmids[root_b] and not (self.pmids[root_a] & self.pmids[root_b]):
+            return "would join records with different PubMed ids"
         self.parent[root_b] = root_a
         self.dois[root_a] |= self.dois[root_b]
+        self.pmids[root_a] |= self.pmids[root_b]
         for sets in (self.flagged, self.refused):
             if root_b in sets:
                 sets.setdefault(root_a, set()).update(sets.pop(root_b))
@@ -722,7 +759,7 @@ def deduplicate(records: pd.DataFrame, prefer: list[str] | None = None,
     columns = {name: prepared[name].tolist() for name in prepared.columns}
     rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
     del columns
-    groups = _Groups(list(prepared["doi_work"]), apart)
+    groups = _Groups(list(prepared["doi_work"]), apart, list(prepared["pmid"]))
     matched = _apply_decided(decided, rows, groups, decisions)
     decided_pairs = {tuple(sorted((a, b))) for a, b, _ in decided} | {
         tuple(sorted((a, b))) for a, others in apart.items() for b in others}
@@ -777,12 +814,12 @@ def _group_table(records: pd.DataFrame, groups: _Groups, matched: list[dict],
     """One row per record: its group, whether it is the one kept (preferred database, then the most complete,
     then the first) and why."""
     roots = [groups.find(i) for i in range(len(records))]
-    rank = {database: index for index, database in enumerate(prefer or [])}
     databases = (records["database"].astype(object).where(records["database"].notna(), "").astype(str)
                  if "database" in records else pd.Series([""] * len(records)))
+    rank = {database: preference_rank(prefer or [], database) for database in set(databases)}
     order = pd.DataFrame({
         "root": roots,
-        "preference": databases.map(lambda d: rank.get(d, len(rank))),
+        "preference": databases.map(rank),
         "completeness": -_completeness(records),
         "position": range(len(records)),
     })
@@ -810,8 +847,25 @@ def _group_table(records: pd.DataFrame, groups: _Groups, matched: list[dict],
     return pd.DataFrame(result_rows)
 
 
+# Names one database goes by in exports and in a reviewer's --prefer: PubMed is MEDLINE's interface.
+_DATABASE_ALIASES = {"pubmed": "medline"}
+
+
+def _database_key(name: str) -> str:
+    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    return _DATABASE_ALIASES.get(key, key)
+
+
+def preference_rank(prefer: list[str], database: str) -> int:
+    """The place of ``database`` in ``prefer`` (len(prefer) when absent). Names match loosely: case and
+    punctuation aside, a preferred name within the database's ("CINAHL" in "CINAHL Plus", "MEDLINE" in "Ovid
+    MEDLINE(R)"), and PubMed as MEDLINE."""
+    key = _database_key(database)
+    return next((index for index, name in enumerate(prefer) if key and _database_key(name) in key), len(prefer))
+
+
 def _kept_reason(prefer, database, members) -> str:
-    if prefer and database in prefer:
+    if prefer and preference_rank(prefer, database) < len(prefer):
         return f"kept of {members}: database {database} preferred (--prefer {','.join(prefer)})"
     return f"kept of {members}: most complete record"
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from synthesis import registry
 from synthesis.diagrams import draw_flow_diagram
+from synthesis.errors import Problem
 from synthesis.review import Review
 
 __all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "export_duplicates", "possible_duplicates", "prisma_counts", "derived_counts", "database_counts", "export_records",
@@ -115,6 +116,36 @@ def _read_exports(review: Review):
     records["database"] = [names.get(name) or (found if isinstance(found, str) and found else name)
                            for name, found in zip(records["source_file"], records["database"])]
     return records, unreadable
+
+
+@registry.review_check
+def export_reference_problems(review: Review) -> list[Problem]:
+    """``prisma.yml``'s ``exports`` naming a file that ``search/exports/`` does not hold, and decisions in
+    ``search/duplicate_decisions.csv`` naming a record no export holds (``synthesis run`` would stop there)."""
+    from synthesis.review import display_path
+
+    problems = []
+    held = sorted(p.name for p in (review.path / "search" / "exports").glob("*") if p.is_file())
+    display = display_path(review.path / "prisma.yml")
+    for index, entry in enumerate((review.document("prisma.yml") or {}).get("exports") or []):
+        for key in ("file", "same_search_as"):
+            name = entry.get(key)
+            if name and name not in held:
+                problems.append(Problem(display, review.line_of("prisma.yml", ("exports", index, key)),
+                                        f"exports.{key}", f"{name!r} is not a file of search/exports/",
+                                        "name one of: " + (", ".join(held) or "no file there yet")))
+    decisions = review.table("search/duplicate_decisions.csv")
+    records, unreadable = export_records(review)
+    if decisions is None or records is None or unreadable:
+        return problems
+    ids = set(records["record_id"])
+    display = display_path(review.path / "search" / "duplicate_decisions.csv")
+    for row, line in zip(decisions.to_dict("records"), review.lines.get("search/duplicate_decisions.csv", [])):
+        for column in ("record_a", "record_b"):
+            if row[column] not in ids:
+                problems.append(Problem(display, line, column, f"no record {row[column]!r} in search/exports/",
+                                        "use the record ids of possible.csv (notebook 01's possible duplicates)"))
+    return problems
 
 
 def export_duplicates(review: Review):
@@ -461,7 +492,7 @@ def title_only_groups(records: pd.DataFrame) -> pd.Series:
 def _differing_fields(members: pd.DataFrame) -> str:
     """What sets a group's records apart: fields with different values, or missing in some databases' records."""
     notes = []
-    for field in ("doi", "year", "authors", "journal"):
+    for field in ("doi", "pmid", "year", "authors", "journal", "volume", "issue", "pages"):
         values = members[field].map(lambda v: "" if v is None or pd.isna(v) else str(v).strip())
         present = set(values) - {""}
         if len(present) > 1:

@@ -111,6 +111,9 @@ def _record(path: Path, fmt: str, index: int, line: int | None, **values) -> dic
         record[key] = value
     record["doi"] = normalise_doi(record["doi"]) if record["doi"] else normalise_doi(record["url"]) if record["url"] else ""
     record["pages"] = _clean_pages(record["pages"]) if isinstance(record["pages"], str) else record["pages"]
+    # Ovid writes the PMID with its link: "32826505 [https://www.ncbi.nlm.nih.gov/pubmed/?term=32826505]".
+    pmid = re.match(r"\s*(\d+)\s*\[", str(record["pmid"] or ""))
+    record["pmid"] = pmid.group(1) if pmid else record["pmid"]
     # The year may stand in any of a record's date fields (PY, Y1, DA, DP, PD): the first that holds one gives it.
     dates = values.get("year")
     dates = [str(d or "") for d in dates] if isinstance(dates, list) else [dates]
@@ -234,10 +237,11 @@ _OVID_TAGGED_FIELDS = {
     "VO": "volume", "VI": "volume", "IP": "issue", "PG": "pages", "DO": "doi", "DI": "doi", "UI": "pmid",
     "AB": "abstract", "KW": "keywords", "MH": "keywords", "XL": "url", "UR": "url",
 }
-# Ovid's source line: "Forest Ecology & Management. 201(2-3):327-334, November 15, 2004." or, in Embase,
-# "BMJ Open. 9 (3) (pp 1-10), 2019."
-_OVID_SOURCE = re.compile(r"\.\s+(?:Vol\.?\s*)?(?P<volume>\d+)\s*(?=[(:])"
-                          r"(?:\((?P<issue>[^)]*)\))?\s*(?::\s*(?P<pages>[\w-]+)|\(pp\s*(?P<pp>[^)]+)\))?")
+# Ovid's source line: "Forest Ecology & Management. 201(2-3):327-334, November 15, 2004."; in Embase
+# "BMJ Open. 9 (3) (pp 1-10), 2019."; in PsycInfo "Frontiers in Psychology. Vol.6, 2015, ArtID 953.".
+_OVID_SOURCE = re.compile(r"\.\s+(?:Vol\.?\s*)?(?P<volume>\d+)\s*(?=[(:,])"
+                          r"(?:\((?!\s*pp\b)(?P<issue>[^)]*)\))?\s*(?::\s*(?P<pages>[\w-]+)|\(\s*pp\s*(?P<pp>[^)]+)\))?"
+                          r"(?:.*?\bArtID:?\s*(?P<article>\w+))?")
 
 
 def _ris_tag(line: str) -> str | None:
@@ -387,14 +391,32 @@ def _ovid_tagged_values(fields: dict[str, list[str]]) -> dict:
     # BIOSIS and Embase add each author's role: "Werner, S. M. [Author, Reprint Author; E-mail: ...]".
     values["authors"] = [re.sub(r"\s*\[[^\]]*\]?$", "", author) for author in values.get("authors", [])]
     source = values.pop("source", "")
-    match = _OVID_SOURCE.search(source)
-    found = {"journal": source.split(". ")[0]}
-    if match:
-        found.update(volume=match["volume"], issue=match["issue"] or "", pages=match["pages"] or match["pp"] or "")
-    values.update({k: v.strip() for k, v in found.items() if not values.get(k) and v})
-    if not values.get("year") and first_year(source):
-        values["year"] = [str(first_year(source))]
+    values.update({k: v for k, v in _ovid_source(source).items() if not values.get(k) and v})
+    if not values.get("year") and source_year(source):
+        values["year"] = [str(source_year(source))]
     return values
+
+
+# A year standing as an item of a source line of its own (", 2020." or ". 2023."), not inside the volume or
+# pages ("Brain Research. 1828(no pagination), 2024.", "(pp 1692-1702), 2020.").
+_SOURCE_YEAR = re.compile(r"(?:^|[,.;]\s*)((?:1[5-9]|20)\d\d)(?=\s*(?:[.,;]|$))")
+
+
+def source_year(source: str) -> int | None:
+    """The year of a citation or source line: the one standing on its own, else the first plausible year."""
+    match = _SOURCE_YEAR.search(source or "")
+    return int(match.group(1)) if match else first_year(source)
+
+
+def _ovid_source(source: str) -> dict[str, str]:
+    """The journal, volume, issue and pages of Ovid's source line (its SO field or column)."""
+    match = _OVID_SOURCE.search(source)
+    found = {"journal": source.split(". ")[0].strip()}
+    if match:
+        issue = (match["issue"] or "").strip()
+        found.update(volume=match["volume"], issue="" if _NO_PAGES.fullmatch(issue) else issue,
+                     pages=(match["pages"] or match["pp"] or match["article"] or "").strip())
+    return found
 
 
 _MEDLINE_FIELDS = {
@@ -613,10 +635,10 @@ _COLUMN_SYNONYMS = {
     "title": ["title", "articletitle", "documenttitle", "studytitle", "ti", "t1"],
     "authors": ["authors", "author", "authornames", "au", "a1"],
     "year": ["year", "publicationyear", "py", "pubyear", "y1", "yr", "date", "da"],
-    "journal": ["journal", "sourcetitle", "publicationtitle", "journalbook", "so", "jo", "jf", "t2", "secondarytitle",
-                "journalname", "booktitle", "source", "publication"],
-    "volume": ["volume", "vl"],
-    "issue": ["issue", "number", "is"],
+    "journal": ["journal", "sourcetitle", "publicationtitle", "journalbook", "jn", "so", "jo", "jf", "t2",
+                "secondarytitle", "journalname", "booktitle", "source", "publication"],
+    "volume": ["volume", "vl", "vo"],
+    "issue": ["issue", "number", "is", "ip"],
     "pages": ["pages", "page", "pg"],
     "start_page": ["pagestart", "startpage", "firstpage", "bp", "sp"],
     "end_page": ["pageend", "endpage", "lastpage", "ep"],
@@ -721,6 +743,21 @@ def _split_authors(authors: str) -> list[str]:
     return [authors]
 
 
+def _no_title_column(path: Path, header: list[str], mapping: dict[str, list[int]], result: ImportResult) -> None:
+    """A file with a DOI column but none read as the title: a problem when an unread column's name is close to
+    "title" (a renamed or misspelt header loses every title), else a note."""
+    from rapidfuzz import fuzz, process
+
+    used = {i for positions in mapping.values() for i in positions}
+    unread = [name for i, name in enumerate(header) if i not in used and name]
+    close = [name for name in unread if process.extractOne(squash(name), ["title", "articletitle", "documenttitle"],
+                                                           scorer=fuzz.ratio, score_cutoff=80)]
+    named = f" ({close[0]!r} is not a name the reader knows)" if close else ""
+    message = Problem(str(path), 1, "header", f"no column is read as the title{named}; records are kept without "
+                      "titles", "name the titles' column Title" if close else "the file gives DOIs only")
+    (result.problems if close else result.notes).append(message)
+
+
 def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tuple[int, list[str]]],
                      result: ImportResult) -> None:
     if "artinfo/tig/atl" in header:
@@ -728,9 +765,14 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
     database = _csv_database(header)
     synonyms = {**_COLUMN_SYNONYMS, **_DATABASE_SYNONYMS.get(database, {})}
     mapping = {target: found for target, found in match_columns(path, header, synonyms).items() if found}
+    # Ovid's SO column is the whole source line ("Ear and hearing. 42(1) (pp 180-192), 2020. Date of ...").
+    ovid_source = (database == "" and {"vn", "db"} <= {squash(h) for h in header}
+                   and any(squash(header[i]) == "so" for i in mapping.get("journal", [])))
     if "title" not in mapping and "doi" not in mapping:
         raise ReviewError(path, "no title or DOI column", line=1, field="header",
                           hint="name a column Title (or TI) and one DOI; columns found: " + ", ".join(header[:12]))
+    if "title" not in mapping:
+        _no_title_column(path, header, mapping, result)
     while header and not header[-1]:
         header = header[:-1]
     for line, cells in rows:
@@ -744,9 +786,12 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
             result.problems.append(replace(ragged, message=ragged.message + "; read as far as the cells go"))
         value = {name: _unbraced(next((cells[i] for i in columns if i < len(cells) and cells[i].strip()), ""))
                  for name, columns in mapping.items()}
-        if not first_year(value.get("year")) and first_year(value.get("journal")):
+        if not first_year(value.get("year")) and source_year(value.get("journal")):
             # Ovid's Embase CSV has no year column: the year stands in the source ("Lancet. 2023. 401(3)").
-            value["year"] = str(first_year(value["journal"]))
+            value["year"] = str(source_year(value["journal"]))
+        if ovid_source and value.get("journal"):
+            value.update({k: v for k, v in _ovid_source(value["journal"]).items() if v and not value.get(k)
+                          or k == "journal"})
         openurl = value.pop("openurl", "")
         value["doi"] = value.get("doi") or normalise_doi(openurl)
         source = _EMBASE_SOURCE.match(value.get("journal", ""))

@@ -64,6 +64,16 @@ def _collect(path: Path, node: yaml.Node, location: tuple, lines: dict[tuple, in
             _collect(path, item, location + (index,), lines)
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML's safe loader, reading an unquoted date (``from: 2000-01-01``) as the text written: review files
+    hold dates as text, and a reviewer should not have to quote them."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def read_yaml(path: str | Path) -> YamlDocument:
     """Read a YAML file, raising :class:`ReviewError` with the line of any syntax error.
 
@@ -79,11 +89,11 @@ def read_yaml(path: str | Path) -> YamlDocument:
     path = Path(path)
     text = decode_text(path, path.read_bytes(), "save the file as UTF-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_TextDatesLoader)
         lines: dict[tuple, int] = {}
         if node is not None:
             _collect(path, node, (), lines)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ReviewError(path, f"not valid YAML: {exc.problem}", line=mark.line + 1 if mark else None,

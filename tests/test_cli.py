@@ -65,6 +65,20 @@ def test_records_import_and_dedup(shared, tmp_path, capsys):
     assert len(groups) == 8 and groups["group_id"].nunique() == 6
 
 
+def test_dedup_says_when_a_preferred_database_names_no_record(tmp_path, capsys):
+    """`records dedup --prefer` warns of a name no record's database matches, and keeps PubMed for MEDLINE."""
+    records = tmp_path / "records.csv"
+    records.write_text("record_id,database,title,year,doi\na,CINAHL Plus,Peer support for mothers,2020,10.1/x\n"
+                       "b,PubMed,Peer support for mothers,2020,10.1/x\n")
+    assert main(["records", "dedup", str(records), "-o", str(tmp_path / "dd"), "--prefer", "MEDLINE,Medlin3"]) == 0
+    err = capsys.readouterr().err
+    assert "--prefer Medlin3: no record comes from a database of that name" in err and "--prefer MEDLINE:" not in err
+    import pandas as pd
+
+    groups = pd.read_csv(tmp_path / "dd/groups.csv").set_index("record_id")
+    assert groups.loc["b", "kept"] and "database PubMed preferred" in groups.loc["b", "reason"]
+
+
 def test_prisma_command(tmp_path, capsys):
     """`synthesis prisma REVIEW -o DIR` writes the counts, the app CSV and the diagram."""
     assert main(["prisma", "peer-relationship-appear", "-o", str(tmp_path)]) == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from synthesis.dedup import deduplicate, pairwise_scores, prepare, read_decisions
+from synthesis.dedup import deduplicate, pairwise_scores, preference_rank, prepare, read_decisions
 from synthesis.errors import ReviewError, ReviewProblems
 from synthesis.records import RECORD_FIELDS, read_records, records_frame
 
@@ -508,3 +508,40 @@ def test_proceedings_named_by_their_iso_abbreviation_are_a_conference():
         {**paper, "record_id": "b", "journal": "Conference proceedings : Annual International Conference of the "
                                                "IEEE Engineering in Medicine and Biology Society"}))
     assert result.groups["group_id"].nunique() == 1
+
+
+def test_same_pubmed_id_is_one_paper_and_different_ones_are_never_merged():
+    """Without DOIs, the PubMed id Embase and Scopus copy from MEDLINE joins records that name the venue
+    differently (a proceedings volume and its book series); two different PubMed ids are never merged
+    automatically, however alike the rest."""
+    paper = {"title": "A comparison of supervised classification methods for auditory brainstem responses",
+             "authors": "McCullagh, P; Wang, H", "year": 2007, "issue": "Pt 2"}
+    same = deduplicate(_records(
+        {**paper, "record_id": "a", "journal": "Medinfo", "volume": "12", "pages": "1289-1293", "pmid": "17911922"},
+        {**paper, "record_id": "b", "journal": "Stud Health Technol Inform", "volume": "129", "pages": "1289-93",
+         "pmid": "NLM17911922"}))
+    assert same.groups["group_id"].nunique() == 1 and "same PubMed id 17911922" in same.pairs["evidence"][0]
+    grouped, possible = _verdict({**BASE, "pmid": "111"}, {**BASE, "pmid": "222"})
+    assert not grouped and "PubMed id" in possible
+
+
+@pytest.mark.parametrize("prefer, database, rank", [
+    (["MEDLINE", "Embase"], "PubMed", 0), (["medline"], "Ovid MEDLINE(R)", 0), (["CINAHL"], "CINAHL Plus", 0),
+    (["PsycINFO"], "APA PsycInfo", 0), (["MEDLINE", "Embase"], "Embase", 1), (["MEDLINE"], "Scopus", 1),
+    (["MEDLINE"], "", 1)])
+def test_preferred_databases_match_the_names_exports_give(prefer, database, rank):
+    """--prefer names match the databases records carry, case and punctuation aside, PubMed as MEDLINE."""
+    assert preference_rank(prefer, database) == rank
+
+
+def test_same_article_number_journal_year_and_authors_is_one_paper():
+    """Two records of one Cochrane review (same CD number, journal, year and author list, a word apart in the
+    title, no volume) are compared and grouped; the same CD number in another year (an update) is not."""
+    review = {"authors": "Good, P; Cavenagh, J; Mather, M; Ravenscroft, P", "year": 2008,
+              "journal": "Cochrane Database Syst Rev", "pages": "CD006273"}
+    result = deduplicate(_records(
+        {**review, "record_id": "a", "title": "Medically assisted hydration for adult palliative care patients"},
+        {**review, "record_id": "b", "title": "Medically assisted hydration for palliative care patients"},
+        {**review, "record_id": "c", "title": "Medically assisted hydration for palliative care patients",
+         "year": 2014}))
+    assert sorted(map(sorted, _groups(result))) == [["a", "b"], ["c"]]

@@ -260,3 +260,18 @@ def test_prisma_text_fits_its_boxes(mcleish):
         assert any(box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1
                    for box in boxes), text.get_text()
     assert figure.texts[0].get_text().startswith("PRISMA 2020 flow: Community-based")
+
+
+def test_check_names_export_files_and_decided_records_that_do_not_exist(review_copy):
+    """`synthesis check` reports a prisma.yml export naming no file of search/exports/ and a duplicate decision
+    naming no record of the exports, with file, line and field (`synthesis run` would stop at the second)."""
+    from synthesis.review import check_review
+
+    folder = review_copy("snhl-phenotyping")
+    prisma = folder / "prisma.yml"
+    prisma.write_text(prisma.read_text().replace("{file: psychinfo.csv,", "{file: psycinfo.csv,"))
+    (folder / "search/duplicate_decisions.csv").write_text(
+        "record_a,record_b,decision,decided_by\nmedline-00001,medline-99999,not duplicate,AB\n")
+    found = {(p.file.split("/")[-1], p.field, p.message) for p in check_review(folder)}
+    assert ("prisma.yml", "exports.file", "'psycinfo.csv' is not a file of search/exports/") in found
+    assert ("duplicate_decisions.csv", "record_b", "no record 'medline-99999' in search/exports/") in found

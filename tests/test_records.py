@@ -831,3 +831,39 @@ def test_copyright_notice_is_not_part_of_the_abstract(tmp_path):
                           "TY  - JOUR\nTI  - Rodents\nAB  - Small rodents are common.\nAB  - Copyright of Agric Ecosyst "
                           "Environ is the property of Elsevier.\nER  - \n")
     assert records[0]["abstract"] == "Small rodents are common."
+
+
+def test_ovid_csv_source_line_gives_journal_volume_pages_and_year(tmp_path):
+    """Ovid's CSV (Embase) has only its SO source line: the journal, volume, issue and pages are read from it,
+    the year is the one standing on its own (not the first page, 1692), "(no pagination)" is no issue, and the
+    PMID loses the link Ovid writes after it; PsycInfo's JN and VO columns give journal and volume."""
+    records = _records_of(tmp_path, "embase.csv",
+                          "ORN,VN,DB,UI,TI,SO,AU,PM\n"
+                          '1,Ovid Technologies,Embase,1,Dynamically masked audiograms,"Ear and hearing. 41(6) '
+                          '(pp 1692-1702), 2020. Date of Publication: 01 Nov 2020.",Heisey K.L.,"33136643 '
+                          '[https://www.ncbi.nlm.nih.gov/pubmed/?term=33136643]"\n'
+                          '2,Ovid Technologies,Embase,2,Brain research,"Brain Research. 1828(no pagination), 2024. '
+                          'Article Number: 148775.",Liu M.,\n'
+                          '3,Ovid Technologies,Embase,3,Predictive models,"Trends in hearing. 25(pp 23312165211066174), '
+                          '2021.",Shafieibavani E.,\n')
+    first, second, third = records
+    assert (first["journal"], first["volume"], first["issue"], first["pages"], first["year"], first["pmid"]) == (
+        "Ear and hearing", "41", "6", "1692-1702", 2020, "33136643")
+    assert (second["journal"], second["volume"], second["issue"], second["year"]) == ("Brain Research", "1828", "", 2024)
+    assert (third["volume"], third["issue"], third["pages"], third["year"]) == ("25", "", "23312165211066174", 2021)
+    psycinfo = _records_of(tmp_path, "psycinfo.csv", "ORN,VN,DB,AN,TI,YR,SO,JN,VO,IP,PG\n1,Ovid Technologies,"
+                           'APA PsycInfo,2015-1,Profiles,2015,"Frontiers in Psychology. Vol.6, 2015, ArtID 953.",'
+                           "Frontiers in Psychology,6,,\n")
+    assert (psycinfo[0]["journal"], psycinfo[0]["volume"]) == ("Frontiers in Psychology", "6")
+
+
+def test_a_misnamed_title_column_is_a_problem(tmp_path):
+    """A DOI file whose titles stand under a misspelt header ("Titel") reports it (every title would be lost);
+    a file of DOIs only is a note."""
+    misnamed, dois = tmp_path / "a.csv", tmp_path / "b.csv"
+    misnamed.write_text("Titel,DOI\nPeer support,10.1000/a\n")
+    dois.write_text("DOI,Notes\n10.1000/a,from a colleague\n")
+    problem, = read_records(misnamed).problems
+    assert (problem.line, problem.field) == (1, "header") and "'Titel'" in problem.message
+    only = read_records(dois)
+    assert not only.problems and [n.field for n in only.notes] == ["header"]

@@ -30,3 +30,10 @@ def test_non_utf8_is_refused(tmp_path):
     path.write_bytes("title: caf\xe9\n".encode("latin-1"))
     with pytest.raises(ReviewError, match="not UTF-8"):
         read_yaml(path)
+
+
+def test_unquoted_dates_read_as_the_text_written(tmp_path):
+    """`from: 2000-01-01` reads as the string "2000-01-01", as the review schemas expect; numbers stay numbers."""
+    path = tmp_path / "strategy.yml"
+    path.write_text("dates: {from: 2000-01-01, to: 2025-06-30}\nlimit: 3\n")
+    assert read_yaml(path).data == {"dates": {"from": "2000-01-01", "to": "2025-06-30"}, "limit": 3}
