@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -492,8 +493,12 @@ def title_only_groups(records: pd.DataFrame) -> pd.Series:
 def _differing_fields(members: pd.DataFrame) -> str:
     """What sets a group's records apart: fields with different values, or missing in some databases' records."""
     notes = []
-    for field in ("doi", "pmid", "year", "authors", "journal", "volume", "issue", "pages"):
-        values = members[field].map(lambda v: "" if v is None or pd.isna(v) else str(v).strip())
+    def text(value) -> str:
+        return "" if value is None or pd.isna(value) else str(value).strip()
+
+    for field in ("doi", "year", "authors", "journal", "volume", "issue", "pages"):
+        # Pages differ by their first page: "1660-9" and "1660-1669" are one range written two ways.
+        values = members[field].map(lambda v: re.split(r"[-\u2013\s]", text(v))[0] if field == "pages" else text(v))
         present = set(values) - {""}
         if len(present) > 1:
             notes.append(f"{field} differs")
