@@ -29,7 +29,7 @@ __all__ = ["FIGURE_CAPTIONS", "figure_caption", "figure_alt_text", "draw_theory_
 #: What each figure shows, by the name it is saved under (``cmoc_`` figures by their prefix).
 FIGURE_CAPTIONS = {
     "prisma_flow": "PRISMA 2020 flow diagram: records identified, screened, assessed and included, with the "
-                   "counts the paper reports (derived counts marked).",
+                   "counts the review reports or derives from its records (derived counts marked).",
     "theory_map": "Theory map: the areas of the initial programme theory, their topics with the theories under "
                   "each, and the middle-range theories each topic draws on.",
     "presence_matrix": "Presence matrix: which coding nodes (columns, grouped into contexts, mechanisms and "

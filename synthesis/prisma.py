@@ -13,7 +13,7 @@ from synthesis.diagrams import draw_flow_diagram
 from synthesis.errors import Problem
 from synthesis.review import Review
 
-__all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "export_duplicates", "possible_duplicates", "prisma_counts", "derived_counts", "database_counts", "export_records",
+__all__ = ["PRISMA_BOXES", "TEMPLATE_ROWS", "export_duplicates", "possible_duplicates", "prisma_counts", "derived_counts", "database_counts", "records_per_database", "export_records",
            "count_value", "same_search_check", "reconcile", "prisma2020_template", "exclusion_lists", "title_only_groups",
            "deduplication_comparison", "flow_diagram"]
 
@@ -340,6 +340,17 @@ def database_counts(review: Review) -> pd.DataFrame:
     return table
 
 
+def records_per_database(review: Review) -> list[tuple[str, int | None]]:
+    """Records identified per database, each database once (a search exported in several files is summed), in
+    the order of :func:`database_counts`; None where a file could not be read."""
+    table = database_counts(review)
+    totals: dict[str, int | None] = {}
+    for row in table.itertuples():
+        known = totals.get(row.database, 0)
+        totals[row.database] = None if known is None or pd.isna(row.n) else known + int(row.n)
+    return list(totals.items())
+
+
 @registry.computes("prisma", "BOX or database=NAME", parts=1)
 def count_value(review: Review, spec: str) -> int:
     """A PRISMA count for ``published.yml``'s ``prisma:BOX`` or ``prisma:database=NAME`` (records per database).
@@ -350,11 +361,11 @@ def count_value(review: Review, spec: str) -> int:
         When the count cannot be derived from the review's data.
     """
     if spec.startswith("database="):
-        table = database_counts(review).set_index("database")
-        name = spec.split("=", 1)[1]
-        if name in table.index and pd.isna(table.loc[name, "n"]):
-            raise LookupError(table.loc[name, "source"])
-        value = table["n"].get(name)
+        table, name = database_counts(review), spec.split("=", 1)[1]
+        unread = table[(table["database"] == name) & table["n"].isna()]
+        if not unread.empty:
+            raise LookupError(unread["source"].iloc[0])
+        value = dict(records_per_database(review)).get(name)
     else:
         table = prisma_counts(review).set_index("box")
         value = table["n"].get(spec)
@@ -461,10 +472,10 @@ def prisma2020_template(review: Review) -> pd.DataFrame:
     table = prisma_counts(review).set_index("box")["n"]
     values: dict[str, object] = {key: (None if pd.isna(table.get(key)) else int(table[key]))
                                  for key in TEMPLATE_ROWS if key in table.index}
-    per_database = database_counts(review)
-    if not per_database.empty:
+    per_database = records_per_database(review)
+    if per_database:
         values["database_specific_results"] = "; ".join(
-            f"{row.database}, {'' if pd.isna(row.n) else int(row.n)}" for row in per_database.itertuples())
+            f"{database}, {'' if n is None else n}" for database, n in per_database)
     for key, text in exclusion_lists(review).items():
         if values.get(key) is not None:
             values[key] = text
@@ -561,5 +572,5 @@ def flow_diagram(review: Review) -> plt.Figure:
     (:func:`synthesis.diagrams.draw_flow_diagram`)."""
     table = prisma_counts(review).set_index("box")
     counts = {box: (row["n"], row["status"]) for box, row in table.iterrows()}
-    per_database = [(row.database, row.n) for row in database_counts(review).itertuples()]
+    per_database = records_per_database(review)
     return draw_flow_diagram(review.title, counts, PRISMA_BOXES, per_database, exclusion_lists(review))

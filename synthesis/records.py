@@ -1165,9 +1165,9 @@ def write_records_csv(frame: pd.DataFrame, path: str | Path) -> None:
 
 def save_record_files(frame: pd.DataFrame, folder: str | Path, name: str) -> str:
     """Write records as ``records/<name>.ris`` (for a reference manager) and ``.csv`` under ``folder``; return the
-    sentence a notebook shows about them (empty when there are none, and nothing is written)."""
+    sentence a notebook shows about them (saying there are none yet, and writing nothing, when there are none)."""
     if frame.empty:
-        return ""
+        return f"*No {name} records to write yet.*"
     target = Path(folder) / "records"
     write_ris(frame, target / f"{name}.ris")
     write_records_csv(frame, target / f"{name}.csv")

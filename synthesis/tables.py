@@ -42,7 +42,7 @@ TABLE_CAPTIONS = {
     "interpretations": "The project's readings of the paper, each beside what the paper says.",
     "search_blocks": "The concept blocks of the search strategy and the terms each combines.",
     "known_item_recall": "How many of the included documents the reported search retrieves (known-item recall).",
-    "databases": "The databases searched, with their platforms, dates and hits as published.",
+    "databases": "The databases searched, with their platforms and the dates each search covers.",
     "other_methods": "The searching beyond databases (citation tracking, websites, experts) as reported.",
     "search_log": "The search log: each search with its date, source and number of hits.",
     "reference_lists": "The reference lists imported for citation tracking, with the records read from each.",

@@ -275,3 +275,21 @@ def test_check_names_export_files_and_decided_records_that_do_not_exist(review_c
     found = {(p.file.split("/")[-1], p.field, p.message) for p in check_review(folder)}
     assert ("prisma.yml", "exports.file", "'psycinfo.csv' is not a file of search/exports/") in found
     assert ("duplicate_decisions.csv", "record_b", "no record 'medline-99999' in search/exports/") in found
+
+
+def test_a_database_exported_in_several_files_is_counted_once(review_copy):
+    """Two exports of one database (a search exported in parts) are one PRISMA entry with their records summed,
+    in the template's per-database list and for a `prisma:database=NAME` claim."""
+    from synthesis import load_review
+
+    folder = review_copy("snhl-phenotyping")
+    prisma_yml = folder / "prisma.yml"
+    prisma_yml.write_text(prisma_yml.read_text().replace("{file: ieee.csv, database: IEEE,",
+                                                         "{file: ieee.csv, database: CINAHL,"))
+    review = load_review(folder)
+    per_database = dict(prisma.records_per_database(review))
+    files = prisma.database_counts(review)
+    cinahl = files[files["database"] == "CINAHL"]
+    assert len(cinahl) == 2 and per_database["CINAHL"] == cinahl["n"].sum()
+    listed = prisma.prisma2020_template(review).set_index("data").loc["database_specific_results", "n"]
+    assert listed.count("CINAHL,") == 1 and prisma.count_value(review, "database=CINAHL") == per_database["CINAHL"]

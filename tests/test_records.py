@@ -9,6 +9,7 @@ from synthesis.records import (
     normalise_doi,
     read_records,
     records_frame,
+    save_record_files,
     write_records_csv,
     write_ris,
 )
@@ -534,10 +535,14 @@ def test_snhl_pubmed_text_agrees_with_medline_csv(snhl):
 
 # --- more export shapes, each written from its database's documented layout -----------------------------------
 
-def _records_of(tmp_path, name: str, text: str) -> list[dict]:
+def _write(tmp_path, name: str, text: str):
     path = tmp_path / name
     path.write_text(text)
-    return read_records(path).records
+    return path
+
+
+def _records_of(tmp_path, name: str, text: str) -> list[dict]:
+    return read_records(_write(tmp_path, name, text)).records
 
 OVID_TAGGED = """<1. >
 VN  - Ovid Technologies
@@ -867,3 +872,12 @@ def test_a_misnamed_title_column_is_a_problem(tmp_path):
     assert (problem.line, problem.field) == (1, "header") and "'Titel'" in problem.message
     only = read_records(dois)
     assert not only.problems and [n.field for n in only.notes] == ["header"]
+
+
+def test_record_files_are_written_or_the_sentence_says_there_are_none(tmp_path):
+    """Records are written as RIS and CSV with a sentence saying so; none writes nothing and says none yet."""
+    frame = records_frame(read_records(_write(tmp_path, "a.ris", "TY  - JOUR\nTI  - One\nER  - \n")).records)
+    assert "1 records written to `records/included.ris`" in save_record_files(frame, tmp_path / "out", "included")
+    assert (tmp_path / "out/records/included.ris").is_file()
+    assert save_record_files(frame.iloc[0:0], tmp_path / "none", "included") == "*No included records to write yet.*"
+    assert not (tmp_path / "none").exists()
