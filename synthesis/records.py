@@ -141,13 +141,15 @@ def _check_record(result: ImportResult, record: dict) -> None:
             raise ReviewError(result.path, f"a {len(value):,}-character {name} in the record starting here",
                               line=record["line"], field=name,
                               hint=f"fields over {FIELD_LIMIT:,} characters mean a corrupted export; export again")
+    # The line of the field itself where a tagged reader knows it, else the record's first line.
+    field_lines = record.pop("_field_lines", {})
     if record["year"] is None and record.get("_year_text"):
-        written = record["_year_text"]
+        written, line = record["_year_text"], field_lines.get("year", record["line"])
         if _PARTIAL_DATE.fullmatch(written):
-            result.notes.append(Problem(str(result.path), record["line"], "year", f"the date {written!r} has no "
+            result.notes.append(Problem(str(result.path), line, "year", f"the date {written!r} has no "
                                         "year; year left empty", "the database gives no year for this record"))
         else:
-            result.problems.append(Problem(str(result.path), record["line"], "year",
+            result.problems.append(Problem(str(result.path), line, "year",
                                            f"{written!r} is not a year; left empty",
                                            "give a four-digit year, or leave the cell empty"))
     record.pop("_year_text", None)
@@ -312,6 +314,7 @@ class _RisRecords:
         # Ovid's tagged export: records that end where the next number stands, fields in Ovid's meanings.
         self.ovid_tagged = self.numbered and not self.has_er
         self.fields: dict[str, list[str]] = {}
+        self.lines: dict[str, int] = {}
         self.last: str | None = None
         self.start: int | None = None
         self.previous: dict | None = None
@@ -356,6 +359,7 @@ class _RisRecords:
             self.close(terminated=False)
             self.start = number
         self.fields.setdefault(tag, []).append(line[6:].strip())
+        self.lines.setdefault(tag, number)
         self.last = tag
 
     def close(self, terminated: bool, at_end: bool = False) -> None:
@@ -369,13 +373,17 @@ class _RisRecords:
         if fields.get("DB"):
             record["database"] = fields["DB"][0].strip()
         _database_identifiers(fields, record, self.ovid_tagged)
+        mapping = _OVID_TAGGED_FIELDS if self.ovid_tagged else _RIS_FIELDS
+        record["_field_lines"] = {}
+        for tag, number in sorted(self.lines.items(), key=lambda item: item[1]):
+            record["_field_lines"].setdefault(mapping.get(tag, tag), number)
         if not terminated:
             self.result.problems.append(Problem(str(self.path), start, "ER", "record has no ER line; read to the "
                                                 + ("end of the file" if at_end else "next record"),
                                                 "the export may be truncated"))
         self.result.records.append(record)
         _check_record(self.result, record)
-        self.fields, self.last, self.start, self.previous = {}, None, None, record
+        self.fields, self.lines, self.last, self.start, self.previous = {}, {}, None, None, record
 
     def keep_trailing(self) -> None:
         """The text read since the last record closed, as that record's trailing text."""
@@ -1124,6 +1132,7 @@ def read_records(path: str | Path, fmt: str | None = None, database: str = "") -
             record["record_id"] = f"{path.stem}-{index:05d}"
         seen.setdefault(record["record_id"], record)
         record.pop("_year_text", None)
+        record.pop("_field_lines", None)
     return result
 
 

@@ -881,3 +881,9 @@ def test_record_files_are_written_or_the_sentence_says_there_are_none(tmp_path):
     assert (tmp_path / "out/records/included.ris").is_file()
     assert save_record_files(frame.iloc[0:0], tmp_path / "none", "included") == "*No included records to write yet.*"
     assert not (tmp_path / "none").exists()
+
+
+def test_a_field_problem_names_the_line_of_the_field(tmp_path):
+    """A year that cannot be read is reported on its own line, not on the record's first."""
+    result = read_records(_write(tmp_path, "a.ris", "TY  - JOUR\nTI  - One\nAU  - Lee, K\nPY  - 20l9\nER  - \n"))
+    assert [(p.line, p.field) for p in result.problems] == [(4, "year")]
