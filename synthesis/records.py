@@ -112,8 +112,9 @@ def _record(path: Path, fmt: str, index: int, line: int | None, **values) -> dic
     record["doi"] = normalise_doi(record["doi"]) if record["doi"] else normalise_doi(record["url"]) if record["url"] else ""
     record["pages"] = _clean_pages(record["pages"]) if isinstance(record["pages"], str) else record["pages"]
     # Ovid writes the PMID with its link: "32826505 [https://www.ncbi.nlm.nih.gov/pubmed/?term=32826505]".
-    pmid = re.match(r"\s*(\d+)\s*\[", str(record["pmid"] or ""))
-    record["pmid"] = pmid.group(1) if pmid else record["pmid"]
+    if "[" in str(record["pmid"] or ""):
+        pmid = re.match(r"\s*(\d+)\s*\[", str(record["pmid"]))
+        record["pmid"] = pmid.group(1) if pmid else record["pmid"]
     # The year may stand in any of a record's date fields (PY, Y1, DA, DP, PD): the first that holds one gives it.
     dates = values.get("year")
     dates = [str(d or "") for d in dates] if isinstance(dates, list) else [dates]
@@ -135,6 +136,14 @@ _PARTIAL_DATE = re.compile(rf"(?i)[\s/.,-]*(?:(?:{_MONTH}|\d{{1,2}})[\s/.,-]*)*(
 FIELD_LIMIT = 2**20
 
 
+def _field_line(field_lines: tuple[dict, dict] | None, name: str, default: int | None) -> int | None:
+    """The first line of a record's tags that give field ``name``; ``default`` where no tag is known."""
+    if not field_lines:
+        return default
+    lines, mapping = field_lines
+    return min((number for tag, number in lines.items() if mapping.get(tag) == name), default=default)
+
+
 def _check_record(result: ImportResult, record: dict) -> None:
     for name, value in record.items():
         if isinstance(value, str) and len(value) > FIELD_LIMIT:
@@ -142,9 +151,9 @@ def _check_record(result: ImportResult, record: dict) -> None:
                               line=record["line"], field=name,
                               hint=f"fields over {FIELD_LIMIT:,} characters mean a corrupted export; export again")
     # The line of the field itself where a tagged reader knows it, else the record's first line.
-    field_lines = record.pop("_field_lines", {})
+    field_lines = record.pop("_field_lines", None)
     if record["year"] is None and record.get("_year_text"):
-        written, line = record["_year_text"], field_lines.get("year", record["line"])
+        written, line = record["_year_text"], _field_line(field_lines, "year", record["line"])
         if _PARTIAL_DATE.fullmatch(written):
             result.notes.append(Problem(str(result.path), line, "year", f"the date {written!r} has no "
                                         "year; year left empty", "the database gives no year for this record"))
@@ -194,6 +203,8 @@ _PAGES_PREFIX = re.compile(r"(?i)^p{1,2}\.?\s*(?=\d)")
 
 def _clean_pages(pages: str) -> str:
     pages = pages.strip()
+    if not pages or pages[0].isdigit():
+        return pages
     return "" if _NO_PAGES.fullmatch(pages) else _PAGES_PREFIX.sub("", pages)
 
 
@@ -214,8 +225,8 @@ def _fields_to_record(fields: dict[str, list[str]], mapping: dict[str, str]) -> 
         target = mapping.get(tag)
         if target:
             values.setdefault(target, []).extend(items)
-    single = {k: (v if k in _LIST_FIELDS or k == "year" else _abstracts(v) if k == "abstract" else v[0])
-              for k, v in values.items()}
+    single = {k: (v if k in _LIST_FIELDS or k == "year" else _abstracts(v) if k == "abstract" and len(v) > 1
+                  else v[0]) for k, v in values.items()}
     abbreviation = single.pop("journal_abbrev", "")
     journal = single.pop("journal", "") or abbreviation
     pages = _pages(single.pop("start_page", ""), single.pop("end_page", ""))
@@ -286,6 +297,11 @@ def _database_identifiers(fields: dict[str, list[str]], record: dict, ovid_tagge
     """The record id and PubMed id of an RIS or Ovid record, from the tags whose meaning depends on the database:
     AN is the accession number (the PMID when the database is PubMed or MEDLINE), Ovid's UI the PMID only in
     MEDLINE (Embase's own number elsewhere), Embase's C5 the MEDLINE PMID."""
+    if not ovid_tagged and "AN" not in fields and "C5" not in fields:
+        if fields.get("ID") and fields["ID"][0].strip():
+            record["record_id"] = fields["ID"][0].strip()
+        return
+
     def value(tag: str) -> str:
         return fields[tag][0].strip() if fields.get(tag) and fields[tag][0].strip() else ""
 
@@ -358,8 +374,11 @@ class _RisRecords:
         if tag == "TY" and self.fields:
             self.close(terminated=False)
             self.start = number
-        self.fields.setdefault(tag, []).append(line[6:].strip())
-        self.lines.setdefault(tag, number)
+        items = self.fields.get(tag)
+        if items is None:
+            self.fields[tag], self.lines[tag] = [line[6:].strip()], number
+        else:
+            items.append(line[6:].strip())
         self.last = tag
 
     def close(self, terminated: bool, at_end: bool = False) -> None:
@@ -373,10 +392,8 @@ class _RisRecords:
         if fields.get("DB"):
             record["database"] = fields["DB"][0].strip()
         _database_identifiers(fields, record, self.ovid_tagged)
-        mapping = _OVID_TAGGED_FIELDS if self.ovid_tagged else _RIS_FIELDS
-        record["_field_lines"] = {}
-        for tag, number in sorted(self.lines.items(), key=lambda item: item[1]):
-            record["_field_lines"].setdefault(mapping.get(tag, tag), number)
+        # Where each field stands, read only by a problem about it (the tags' first lines, the tag meanings).
+        record["_field_lines"] = (self.lines, _OVID_TAGGED_FIELDS if self.ovid_tagged else _RIS_FIELDS)
         if not terminated:
             self.result.problems.append(Problem(str(self.path), start, "ER", "record has no ER line; read to the "
                                                 + ("end of the file" if at_end else "next record"),
