@@ -431,10 +431,10 @@ def _by_identity(a, b, similarity: float) -> Decision | None:
             return None
     else:
         return None
-    return _same_identifier(a, b, similarity, same)
+    return _same_identifier(a, b, similarity, same, "DOI" if a["doi"] and b["doi"] else "PubMed id")
 
 
-def _same_identifier(a, b, similarity: float, same: str) -> Decision:
+def _same_identifier(a, b, similarity: float, same: str, identifier: str) -> Decision:
     """Two records that carry one identifier: a duplicate unless their titles say otherwise."""
     if a["title_kind"] != b["title_kind"]:
         kinds = " vs ".join(sorted((a["title_kind"] or "article", b["title_kind"] or "article")))
@@ -447,8 +447,8 @@ def _same_identifier(a, b, similarity: float, same: str) -> Decision:
     # one cut short) with no number disagreeing makes the other pages a typing difference.
     if (similarity >= 95 or _truncated(a, b, 30)) and _numbers_agree(a, b):
         return Decision("duplicate", similarity, f"{same}, same title; pages written differently")
-    return Decision("possible", similarity, f"{same} but other pages and titles: the DOI of a supplement or "
-                                            f"issue?; never merged automatically")
+    return Decision("possible", similarity, f"{same} but other pages and titles: the {identifier} of a "
+                                            f"supplement or issue?; never merged automatically")
 
 
 def _conflicts(a, b, located: bool, online_first: bool) -> list[str]:

@@ -97,7 +97,7 @@ def export_records(review: Review) -> tuple[pd.DataFrame | None, list]:
 
 def _read_exports(review: Review):
     from synthesis.errors import ReviewError
-    from synthesis.records import combine_results, read_records
+    from synthesis.records import combine_results, read_review_file
 
     files = _exports(review)
     if not files:
@@ -105,7 +105,7 @@ def _read_exports(review: Review):
     results, unreadable = [], []
     for path in files:
         try:
-            results.append(read_records(path))
+            results.append(read_review_file(review, path))
         except ReviewError as exc:
             unreadable.append(exc.problem)
     if not results:
@@ -136,8 +136,10 @@ def export_reference_problems(review: Review) -> list[Problem]:
                                         f"exports.{key}", f"{name!r} is not a file of search/exports/",
                                         "name one of: " + (", ".join(held) or "no file there yet")))
     decisions = review.table("search/duplicate_decisions.csv")
+    if decisions is None:
+        return problems
     records, unreadable = export_records(review)
-    if decisions is None or records is None or unreadable:
+    if records is None or unreadable:
         return problems
     ids = set(records["record_id"])
     display = display_path(review.path / "search" / "duplicate_decisions.csv")

@@ -26,7 +26,7 @@ from synthesis.textfile import decode_export
 
 __all__ = ["RECORD_FIELDS", "ImportResult", "detect_format", "read_records", "read_many", "combine_results",
            "normalise_doi", "first_year", "records_frame", "write_records_csv", "write_ris", "write_bibtex", "FORMATS",
-           "compare_imports", "export_problems", "save_record_files"]
+           "compare_imports", "export_problems", "save_record_files", "read_review_file"]
 
 #: The normalised record schema every reader produces (lists are joined with "; " in CSV).
 RECORD_FIELDS = ["record_id", "source_file", "line", "database", "format", "type", "title", "authors", "year",
@@ -811,21 +811,7 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
             result.problems.append(replace(ragged, message=ragged.message + "; read as far as the cells go"))
         value = {name: _unbraced(next((cells[i] for i in columns if i < len(cells) and cells[i].strip()), ""))
                  for name, columns in mapping.items()}
-        if not first_year(value.get("year")) and source_year(value.get("journal")):
-            # Ovid's Embase CSV has no year column: the year stands in the source ("Lancet. 2023. 401(3)").
-            value["year"] = str(source_year(value["journal"]))
-        if ovid_source and value.get("journal"):
-            value.update({k: v for k, v in _ovid_source(value["journal"]).items() if v and not value.get(k)
-                          or k == "journal"})
-        openurl = value.pop("openurl", "")
-        value["doi"] = value.get("doi") or normalise_doi(openurl)
-        source = _EMBASE_SOURCE.match(value.get("journal", ""))
-        if source and not value.get("volume"):
-            value.update({k: (source[k] or "").strip() for k in ("journal", "volume", "issue", "pages")})
-            value["year"] = value.get("year") or source["year"]
-        cited = _CITATION.match(value.pop("citation", ""))
-        if cited:
-            value.update({k: cited[k].strip() for k in ("volume", "issue", "pages") if cited[k] and not value.get(k)})
+        _from_source_cells(value, ovid_source)
         pages = (value.get("pages") or _pages(value.get("start_page", ""), value.get("end_page", ""))
                  or value.get("article_number", ""))
         record = _record(path, fmt, len(result.records) + 1, line, **{
@@ -837,6 +823,26 @@ def _rows_to_records(path: Path, fmt: str, header: list[str], rows: Iterable[tup
         record["database"] = record["database"] or database
         result.records.append(record)
         _check_record(result, record)
+
+
+def _from_source_cells(value: dict[str, str], ovid_source: bool) -> None:
+    """The fields a row gives only inside a source or citation cell, where no column of their own does: Ovid's
+    SO line (``ovid_source``), Embase.com's Source cell, PubMed's Citation, and the DOI of an OpenURL link."""
+    if not first_year(value.get("year")) and source_year(value.get("journal")):
+        # Ovid's Embase CSV has no year column: the year stands in the source ("Lancet. 2023. 401(3)").
+        value["year"] = str(source_year(value["journal"]))
+    if ovid_source and value.get("journal"):
+        parts = _ovid_source(value["journal"])
+        value["journal"] = parts.pop("journal")
+        value.update({k: v for k, v in parts.items() if v and not value.get(k)})
+    value["doi"] = value.get("doi") or normalise_doi(value.pop("openurl", ""))
+    source = _EMBASE_SOURCE.match(value.get("journal", ""))
+    if source and not value.get("volume"):
+        value.update({k: (source[k] or "").strip() for k in ("journal", "volume", "issue", "pages")})
+        value["year"] = value.get("year") or source["year"]
+    cited = _CITATION.match(value.pop("citation", ""))
+    if cited:
+        value.update({k: cited[k].strip() for k in ("volume", "issue", "pages") if cited[k] and not value.get(k)})
 
 
 # Embase.com's Source cell: "Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014".
@@ -1271,6 +1277,21 @@ _RIS_TYPES = {"article": "JOUR", "journal article": "JOUR", "j": "JOUR", "thesis
               "book": "BOOK", "chapter": "CHAP", "inproceedings": "CONF", "conference paper": "CPAPER"}
 
 
+def read_review_file(review, path: Path) -> ImportResult:
+    """:func:`read_records` of one of a review's files, read once per review: ``synthesis check`` and the stages
+    share it. A file that cannot be read raises its :class:`ReviewError` on every call."""
+    def read() -> ImportResult | ReviewError:
+        try:
+            return read_records(path)
+        except ReviewError as exc:
+            return exc
+
+    outcome = review.cached(("read_records", str(path)), read)
+    if isinstance(outcome, ReviewError):
+        raise outcome
+    return outcome
+
+
 @registry.review_check
 def export_problems(review) -> list[Problem]:
     """Problems in a review's raw exports and reference lists (read in full, so only `synthesis check` does it)."""
@@ -1282,7 +1303,7 @@ def export_problems(review) -> list[Problem]:
             if not file_path.is_file():
                 continue
             try:
-                problems.extend(read_records(file_path).problems)
+                problems.extend(read_review_file(review, file_path).problems)
             except ReviewError as exc:
                 problems.append(exc.problem)
     return [Problem(display_path(Path(p.file)), p.line, p.field, p.message, p.hint) for p in problems]

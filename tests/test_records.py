@@ -788,11 +788,16 @@ def test_pages_that_say_there_are_none_are_empty(tmp_path):
     assert [r["pages"] for r in records] == ["", "278-298", ""]
 
 
-def test_two_abstracts_are_both_kept(tmp_path):
-    """A record with its abstract in two languages (SciELO writes AB twice) keeps both."""
-    records = _records_of(tmp_path, "scielo.ris",
-                          "TY  - JOUR\nTI  - Forest\nAB  - ABSTRACT The forest.\nAB  - RESUMO A mata.\nER  - \n")
-    assert records[0]["abstract"] == "ABSTRACT The forest. RESUMO A mata."
+@pytest.mark.parametrize("abstracts, expected", [
+    ("AB  - ABSTRACT The forest.\nAB  - RESUMO A mata.\n", "ABSTRACT The forest. RESUMO A mata."),
+    ("AB  - Small rodents are common.\nAB  - Copyright of Agric Ecosyst Environ is the property of Elsevier.\n",
+     "Small rodents are common."),
+])
+def test_every_abstract_is_kept_but_a_copyright_notice(tmp_path, abstracts, expected):
+    """A record with its abstract in two languages (SciELO writes AB twice) keeps both; EBSCO's copyright
+    notice, written as a second AB line, is left out of the abstract."""
+    records = _records_of(tmp_path, "a.ris", f"TY  - JOUR\nTI  - Forest\n{abstracts}ER  - \n")
+    assert records[0]["abstract"] == expected
 
 
 def test_pubmed_ids_where_each_database_writes_them(tmp_path):
@@ -829,13 +834,6 @@ def test_zoological_record_page_span(tmp_path):
                           "PT\tAU\tTI\tSO\tPS\tPY\tUT\nJ\tLee, K\tBees\tJ ZOOL\t2274-2285\t2019\tZOOREC:1\n")
     assert records[0]["pages"] == "2274-2285"
 
-
-def test_copyright_notice_is_not_part_of_the_abstract(tmp_path):
-    """EBSCO's copyright notice, written as a second AB line, is left out of the abstract."""
-    records = _records_of(tmp_path, "ebsco.ris",
-                          "TY  - JOUR\nTI  - Rodents\nAB  - Small rodents are common.\nAB  - Copyright of Agric Ecosyst "
-                          "Environ is the property of Elsevier.\nER  - \n")
-    assert records[0]["abstract"] == "Small rodents are common."
 
 
 def test_ovid_csv_source_line_gives_journal_volume_pages_and_year(tmp_path):
@@ -887,3 +885,27 @@ def test_a_field_problem_names_the_line_of_the_field(tmp_path):
     """A year that cannot be read is reported on its own line, not on the record's first."""
     result = read_records(_write(tmp_path, "a.ris", "TY  - JOUR\nTI  - One\nAU  - Lee, K\nPY  - 20l9\nER  - \n"))
     assert [(p.line, p.field) for p in result.problems] == [(4, "year")]
+
+
+def test_a_review_file_is_read_once_and_an_unreadable_one_fails_every_time(tmp_path, monkeypatch):
+    """read_review_file reads each file once per review, for check and the stages alike; a file it cannot read
+    raises the project's error on each call."""
+    from synthesis import records as module
+
+    class Review:
+        def __init__(self):
+            self.cache = {}
+
+        def cached(self, key, compute):
+            if key not in self.cache:
+                self.cache[key] = compute()
+            return self.cache[key]
+
+    calls = []
+    monkeypatch.setattr(module, "read_records", lambda path: calls.append(path) or read_records(path))
+    good, bad, review = _write(tmp_path, "a.ris", "TY  - JOUR\nTI  - One\nER  - \n"), tmp_path / "gone.ris", Review()
+    assert module.read_review_file(review, good) is module.read_review_file(review, good) and calls == [good]
+    for _ in range(2):
+        with pytest.raises(ReviewError, match="no such file"):
+            module.read_review_file(review, bad)
+    assert calls == [good, bad]
